@@ -1,0 +1,48 @@
+/** Where in the input a problem was found, as a dotted path (`address.zip`, `sessions.0.end`). */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/**
+ * The small hierarchy of errors the domain may raise. Each carries the contract's error code;
+ * the HTTP edge (functions/http/error-response.ts) is the only place that maps them to statuses.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidRequestError extends DomainError {
+  readonly code = 'invalid_request';
+}
+
+export class UnknownZipError extends DomainError {
+  readonly code = 'unknown_zip';
+  constructor(zip: string, path = 'zip') {
+    super(`Unknown zip code ${zip}`, [{ path, message: `${zip} is not a known US zip code` }]);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found';
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict';
+}
+
+export class PreconditionFailedError extends DomainError {
+  readonly code = 'precondition_failed';
+}
+
+/** A dependency (OpenSearch, DynamoDB) is down or refusing work: the request may succeed later. */
+export class DependencyUnavailableError extends DomainError {
+  readonly code = 'unavailable';
+}

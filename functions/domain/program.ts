@@ -1,0 +1,169 @@
+import ISO6391 from 'iso-639-1';
+import { z } from 'zod';
+import {
+  ACCREDITATION_BODIES,
+  AGE_GROUPS,
+  CONDITIONS,
+  DELIVERY_MODES,
+  INSURANCE,
+  LEVELS_OF_CARE,
+  SERVICES,
+  US_STATES,
+  WEEKDAYS,
+} from './vocabulary';
+
+/** `HH:MM`, 24-hour clock. */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A source slug: lowercase words joined by hyphens or underscores. */
+const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+
+export function minutesOfDay(hhmm: string): number {
+  const [hours, minutes] = hhmm.split(':').map(Number);
+  return (hours ?? 0) * 60 + (minutes ?? 0);
+}
+
+function isIanaTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name.includes('/') || name === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+/** Ten digits once punctuation is removed, optionally a leading country code 1 and an extension. */
+function isUsPhone(value: string): boolean {
+  const [main = '', ...extension] = value.split(/\s*(?:x|ext\.?)\s*/i);
+  if (extension.length > 1 || (extension[0] !== undefined && !/^\d{1,6}$/.test(extension[0]))) return false;
+  if (!/^[+\d\s().-]+$/.test(main)) return false;
+  const digits = main.replace(/\D/g, '');
+  return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
+}
+
+const uniqueList = <T extends z.ZodType>(item: T) =>
+  z.array(item).refine((values) => new Set(values).size === values.length, { message: 'values must not repeat' });
+
+const isoDate = z.iso.date({ message: 'must be an ISO date (YYYY-MM-DD)' });
+
+export const stateSchema = z.enum(US_STATES, { message: 'must be a US state or territory code (e.g. VA)' });
+
+export const addressSchema = z.strictObject({
+  street1: z.string().trim().min(1).max(200),
+  street2: z.string().trim().max(200).optional(),
+  city: z.string().trim().min(1).max(100),
+  state: stateSchema,
+  zip: z.string().regex(/^\d{5}$/, { message: 'must be 5 digits' }),
+});
+
+export const geoPointSchema = z.strictObject({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+});
+
+export const licenseSchema = z.strictObject({
+  state: stateSchema,
+  number: z.string().trim().min(1).max(100).optional(),
+  type: z.string().trim().min(1).max(200).optional(),
+  issuer: z.string().trim().min(1).max(200).optional(),
+  expiresOn: isoDate.optional(),
+});
+
+export const accreditationSchema = z.strictObject({
+  body: z.enum(ACCREDITATION_BODIES),
+  expiresOn: isoDate.optional(),
+});
+
+export const sessionSchema = z
+  .strictObject({
+    days: uniqueList(z.enum(WEEKDAYS)).min(1),
+    start: z.string().regex(TIME_OF_DAY, { message: 'must be HH:MM (24-hour)' }),
+    end: z.string().regex(TIME_OF_DAY, { message: 'must be HH:MM (24-hour)' }),
+  })
+  .refine((session) => minutesOfDay(session.end) > minutesOfDay(session.start), {
+    message: 'end must be after start',
+    path: ['end'],
+  });
+
+export const programLengthSchema = z
+  .strictObject({
+    min: z.number().int().min(1).max(520),
+    max: z.number().int().min(1).max(520),
+  })
+  .refine((length) => length.max >= length.min, { message: 'max must not be less than min', path: ['max'] });
+
+/**
+ * One treatment program at one location (contract section 1): the native import line, the
+ * provider submission body and the core of every search result.
+ */
+export const programRecordSchema = z.strictObject({
+  externalId: z.string().trim().min(1).max(200).optional(),
+  source: z.string().regex(SLUG, { message: 'must be a lowercase slug (e.g. ops-seed)' }).max(64).optional(),
+  name: z.string().trim().min(1).max(200),
+  organization: z.string().trim().min(1).max(200).optional(),
+  description: z.string().trim().max(5000).optional(),
+  phone: z.string().trim().refine(isUsPhone, { message: 'must be a US phone number with 10 digits' }).optional(),
+  website: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(2000)
+    .optional(),
+  email: z.email({ message: 'must be an email address' }).optional(),
+  address: addressSchema,
+  location: geoPointSchema.optional(),
+  levelsOfCare: uniqueList(z.enum(LEVELS_OF_CARE)).min(1),
+  conditions: uniqueList(z.enum(CONDITIONS)).optional(),
+  services: uniqueList(z.enum(SERVICES)).optional(),
+  ageGroups: uniqueList(z.enum(AGE_GROUPS)).optional(),
+  languages: uniqueList(
+    z.string().refine((code) => ISO6391.validate(code), { message: 'must be an ISO 639-1 code (e.g. en, es)' }),
+  ).optional(),
+  delivery: uniqueList(z.enum(DELIVERY_MODES)).min(1),
+  insurance: uniqueList(z.enum(INSURANCE)).optional(),
+  licenses: z.array(licenseSchema).max(50).optional(),
+  accreditations: z.array(accreditationSchema).max(20).optional(),
+  sessions: z.array(sessionSchema).max(50).optional(),
+  timezone: z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone (e.g. America/New_York)' }).optional(),
+  programLengthWeeks: programLengthSchema.optional(),
+  acceptingNewPatients: z.boolean().optional(),
+});
+
+/** On import the upsert key is required. */
+export const importRecordSchema = programRecordSchema.extend({
+  externalId: z.string().trim().min(1).max(200),
+});
+
+export type ProgramRecord = z.infer<typeof programRecordSchema>;
+export type ImportRecord = z.infer<typeof importRecordSchema>;
+export type License = z.infer<typeof licenseSchema>;
+export type Accreditation = z.infer<typeof accreditationSchema>;
+export type Session = z.infer<typeof sessionSchema>;
+export type GeoPoint = z.infer<typeof geoPointSchema>;
+
+export const PROGRAM_STATUSES = ['published', 'archived'] as const;
+export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+
+/**
+ * A program as kept in the store: the validated record plus what the directory derives and
+ * tracks. `version` grows by one with every committed change and orders changes in the index.
+ */
+export interface Program extends ProgramRecord {
+  id: string;
+  source: string;
+  externalId: string;
+  location: GeoPoint;
+  locationPrecision: 'exact' | 'zip';
+  timezone: string;
+  status: ProgramStatus;
+  version: number;
+  /** Hash of the submitted record: an unchanged re-import writes nothing. */
+  contentHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the public sees of a program (search results and GET /v1/programs/{id}). */
+export type PublicProgram = Omit<Program, 'status' | 'version' | 'contentHash'>;
+
+export function toPublicProgram(program: Program): PublicProgram {
+  const { status: _status, version: _version, contentHash: _hash, ...visible } = program;
+  return visible;
+}

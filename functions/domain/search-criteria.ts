@@ -1,0 +1,68 @@
+import type { GeoPoint, PublicProgram } from './program';
+import type {
+  AccreditationBody,
+  AgeGroup,
+  Condition,
+  DeliveryMode,
+  Insurance,
+  LevelOfCare,
+  Service,
+  SessionTime,
+  UsState,
+  Weekday,
+} from './vocabulary';
+
+export const FACET_NAMES = [
+  'insurance',
+  'accreditation',
+  'levelOfCare',
+  'sessionTime',
+  'delivery',
+  'ageGroup',
+  'language',
+  'condition',
+] as const;
+export type FacetName = (typeof FACET_NAMES)[number];
+export type Facets = Record<FacetName, Record<string, number>>;
+
+export type SortOrder = 'distance' | 'name' | 'relevance';
+
+/** Filters of one search; every present filter must match, values within one filter are alternatives. */
+export interface SearchFilters {
+  levelOfCare?: LevelOfCare[];
+  condition?: Condition[];
+  service?: Service[];
+  ageGroup?: AgeGroup[];
+  language?: string[];
+  delivery?: DeliveryMode[];
+  insurance?: Insurance[];
+  accreditation?: AccreditationBody[];
+  licensed?: boolean;
+  licenseState?: UsState[];
+  sessionTime?: SessionTime[];
+  /** One session must meet every given part (the one-session rule). Times in minutes of the day. */
+  sessionWindow?: { days?: Weekday[]; startAfter?: number; endBefore?: number };
+  acceptingNewPatients?: boolean;
+}
+
+/** A search as the domain understands it, after the zip has been resolved to a point. */
+export interface SearchCriteria {
+  origin?: GeoPoint;
+  radiusMiles: number;
+  text?: string;
+  filters: SearchFilters;
+  sort: SortOrder;
+  limit: number;
+  cursor?: string;
+  /** `YYYY-MM-DD` (UTC): licences and accreditations expiring before it are not current. */
+  today: string;
+}
+
+export type ProgramHit = PublicProgram & { distanceMiles?: number };
+
+export interface SearchPage {
+  total: number;
+  results: ProgramHit[];
+  facets: Facets;
+  nextCursor: string | null;
+}
