@@ -1,0 +1,55 @@
+/**
+ * Settings and mappings of the programs index. A change here ships as a new versioned index
+ * behind the search alias; bump MAPPING_VERSION with it.
+ */
+export const MAPPING_VERSION = 1;
+
+const keyword = { type: 'keyword' } as const;
+
+export const programIndexBody = {
+  settings: {
+    number_of_shards: 1,
+    // One replica wherever a second node exists, none on a single local node (so it stays green).
+    auto_expand_replicas: '0-1',
+    refresh_interval: '1s',
+    analysis: {
+      normalizer: {
+        sortable: { type: 'custom', filter: ['lowercase', 'asciifolding'] },
+      },
+    },
+  },
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      id: keyword,
+      published: { type: 'boolean' },
+      name: {
+        type: 'text',
+        fields: { sort: { type: 'keyword', normalizer: 'sortable', ignore_above: 256 } },
+      },
+      organization: { type: 'text' },
+      description: { type: 'text' },
+      location: { type: 'geo_point' },
+      state: keyword,
+      levelsOfCare: keyword,
+      conditions: keyword,
+      services: keyword,
+      ageGroups: keyword,
+      languages: keyword,
+      delivery: keyword,
+      insurance: keyword,
+      licenses: { type: 'nested', properties: { state: keyword, expiresOn: { type: 'date', format: 'strict_date' } } },
+      accreditations: {
+        type: 'nested',
+        properties: { body: keyword, expiresOn: { type: 'date', format: 'strict_date' } },
+      },
+      sessions: {
+        type: 'nested',
+        properties: { days: keyword, start: { type: 'short' }, end: { type: 'short' } },
+      },
+      sessionTimes: keyword,
+      acceptingNewPatients: { type: 'boolean' },
+      program: { type: 'object', enabled: false },
+    },
+  },
+} as const;

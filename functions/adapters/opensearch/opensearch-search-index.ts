@@ -1,0 +1,125 @@
+import type { Client } from '@opensearch-project/opensearch';
+import { DependencyUnavailableError } from '../../domain/errors';
+import { haversineMiles } from '../../domain/geo';
+import type { PublicProgram } from '../../domain/program';
+import { FACET_NAMES, type Facets, type ProgramHit, type SearchCriteria, type SearchPage } from '../../domain/search-criteria';
+import type { IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
+import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
+import { buildSearchBody } from './search-query';
+import { decodeCursor, encodeCursor } from './search-cursor';
+
+interface Bucket {
+  key: string;
+  doc_count: number;
+  programs?: { doc_count: number };
+}
+interface Hit {
+  _id: string;
+  _source?: { program?: PublicProgram };
+  sort?: unknown[];
+}
+interface BulkItem {
+  status: number;
+  error?: { type?: string; reason?: string };
+}
+
+function isConnectionProblem(error: unknown): boolean {
+  const name = (error as { name?: string } | undefined)?.name;
+  const status = (error as { meta?: { statusCode?: number } } | undefined)?.meta?.statusCode;
+  return name === 'ConnectionError' || name === 'TimeoutError' || name === 'NoLivingConnectionsError' || status === 503 || status === 429;
+}
+
+/** Network failures and overload become 503s at the edge; everything else stays a bug. */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isConnectionProblem(error)) throw new DependencyUnavailableError('The search engine is unavailable');
+    throw error;
+  }
+}
+
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}
+
+export class OpenSearchSearchIndex implements SearchIndex {
+  constructor(
+    private readonly client: Client,
+    private readonly alias: string,
+  ) {}
+
+  async search(criteria: SearchCriteria): Promise<SearchPage> {
+    const searchAfter = criteria.cursor ? decodeCursor(criteria.cursor, criteria) : undefined;
+    const body = buildSearchBody(criteria, searchAfter);
+    const response = await guarded(() => this.client.search({ index: this.alias, body: body as never }));
+    const hits = response.body.hits.hits as unknown as Hit[];
+    const total = response.body.hits.total;
+    const results = hits.map((hit) => this.toResult(hit, criteria));
+    const last = hits.at(-1);
+    const morePossible = hits.length === criteria.limit && last?.sort !== undefined;
+    return {
+      total: typeof total === 'number' ? total : (total?.value ?? 0),
+      results,
+      facets: this.toFacets(response.body.aggregations as Record<string, unknown> | undefined),
+      nextCursor: morePossible && last?.sort ? encodeCursor(last.sort, criteria) : null,
+    };
+  }
+
+  async get(id: string): Promise<PublicProgram | undefined> {
+    const response = await guarded(() =>
+      this.client.get({ index: this.alias, id, _source_includes: ['published', 'program'] }, { ignore: [404] }),
+    );
+    const source = (response.body as { found?: boolean; _source?: ProgramDocument }).found
+      ? (response.body as { _source?: ProgramDocument })._source
+      : undefined;
+    return source?.published ? source.program : undefined;
+  }
+
+  async apply(changes: IndexChange[]): Promise<IndexChangeOutcome[]> {
+    if (changes.length === 0) return [];
+    const body: object[] = [];
+    for (const change of changes) {
+      const id = change.kind === 'upsert' ? change.program.id : change.id;
+      const version = change.kind === 'upsert' ? change.program.version : change.version;
+      const document: ProgramDocument = change.kind === 'upsert' ? toProgramDocument(change.program) : tombstoneDocument(id);
+      // External versions: the index keeps the highest version it has seen, so replays and
+      // out-of-order deliveries cannot overwrite newer data.
+      body.push({ index: { _index: this.alias, _id: id, version, version_type: 'external' } }, document);
+    }
+    const response = await guarded(() => this.client.bulk({ body }));
+    const items = response.body.items as unknown as Record<string, BulkItem>[];
+    return changes.map((_, position): IndexChangeOutcome => {
+      const item = items[position]?.index;
+      if (!item) return { status: 'failed', reason: 'no result for this change in the bulk response' };
+      if (item.status >= 200 && item.status < 300) return { status: 'applied' };
+      if (item.status === 409 && item.error?.type === 'version_conflict_engine_exception') return { status: 'stale' };
+      return { status: 'failed', reason: `${item.status} ${item.error?.type ?? ''}: ${item.error?.reason ?? 'unknown error'}` };
+    });
+  }
+
+  private toResult(hit: Hit, criteria: SearchCriteria): ProgramHit {
+    const program = hit._source?.program;
+    if (!program) throw new Error(`Indexed program ${hit._id} has no stored record`);
+    if (!criteria.origin) return program;
+    return { ...program, distanceMiles: roundTo(haversineMiles(criteria.origin, program.location), 2) };
+  }
+
+  private toFacets(aggregations: Record<string, unknown> | undefined): Facets {
+    const facets = Object.fromEntries(FACET_NAMES.map((name) => [name, {}])) as Facets;
+    if (!aggregations) return facets;
+    for (const name of FACET_NAMES) {
+      const aggregation = aggregations[name] as Record<string, unknown> | undefined;
+      const buckets =
+        name === 'accreditation'
+          ? ((aggregation?.nested as { current?: { values?: { buckets?: Bucket[] } } } | undefined)?.current?.values?.buckets ?? [])
+          : ((aggregation?.values as { buckets?: Bucket[] } | undefined)?.buckets ?? []);
+      for (const bucket of buckets) {
+        const count = bucket.programs?.doc_count ?? bucket.doc_count;
+        if (count > 0) facets[name][bucket.key] = count;
+      }
+    }
+    return facets;
+  }
+}

@@ -1,0 +1,68 @@
+import { minutesOfDay, toPublicProgram, type Program, type PublicProgram } from '../../domain/program';
+import { sessionTimesOf } from '../../domain/session-times';
+
+/**
+ * What the index holds for one program: the fields searches filter, sort and aggregate on, and
+ * the public record itself (stored, not indexed) so a hit needs no second read.
+ */
+export interface ProgramDocument {
+  id: string;
+  published: boolean;
+  name?: string;
+  organization?: string;
+  description?: string;
+  location?: { lat: number; lon: number };
+  state?: string;
+  levelsOfCare?: string[];
+  conditions?: string[];
+  services?: string[];
+  ageGroups?: string[];
+  languages?: string[];
+  delivery?: string[];
+  insurance?: string[];
+  licenses?: { state: string; expiresOn?: string }[];
+  accreditations?: { body: string; expiresOn?: string }[];
+  sessions?: { days: string[]; start: number; end: number }[];
+  sessionTimes?: string[];
+  acceptingNewPatients?: boolean;
+  program?: PublicProgram;
+}
+
+export function toProgramDocument(program: Program): ProgramDocument {
+  if (program.status !== 'published') return tombstoneDocument(program.id);
+  return {
+    id: program.id,
+    published: true,
+    name: program.name,
+    organization: program.organization,
+    description: program.description,
+    location: program.location,
+    state: program.address.state,
+    levelsOfCare: program.levelsOfCare,
+    conditions: program.conditions,
+    services: program.services,
+    ageGroups: program.ageGroups,
+    languages: program.languages,
+    delivery: program.delivery,
+    insurance: program.insurance,
+    licenses: program.licenses?.map(({ state, expiresOn }) => ({ state, expiresOn })),
+    accreditations: program.accreditations?.map(({ body, expiresOn }) => ({ body, expiresOn })),
+    sessions: program.sessions?.map((session) => ({
+      days: session.days,
+      start: minutesOfDay(session.start),
+      end: minutesOfDay(session.end),
+    })),
+    sessionTimes: sessionTimesOf(program.sessions ?? []),
+    acceptingNewPatients: program.acceptingNewPatients,
+    program: toPublicProgram(program),
+  };
+}
+
+/**
+ * A removed or unpublished program stays in the index as a versioned tombstone rather than being
+ * deleted: a delete's version is forgotten after a while, and an older change replayed later
+ * would bring the program back.
+ */
+export function tombstoneDocument(id: string): ProgramDocument {
+  return { id, published: false };
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import {
+  ACCREDITATION_BODIES,
+  AGE_GROUPS,
+  CONDITIONS,
+  DELIVERY_MODES,
+  INSURANCE,
+  LEVELS_OF_CARE,
+  SERVICES,
+  SESSION_TIMES,
+  US_STATES,
+  WEEKDAYS,
+} from './vocabulary';
+import ISO6391 from 'iso-639-1';
+
+/** A comma-separated list of values, each checked against its vocabulary. */
+function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const allowed = new Set<string>(values);
+  return z
+    .string()
+    .transform((raw) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))])
+    .superRefine((items, context) => {
+      if (items.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one value' });
+      const unknown = items.filter((item) => !allowed.has(item));
+      if (unknown.length > 0) {
+        context.addIssue({ code: 'custom', message: `unknown value ${unknown.map((item) => `'${item}'`).join(', ')}; expected one of ${values.join(', ')}` });
+      }
+    })
+    .transform((items) => items as T[number][]);
+}
+
+const languageList = z
+  .string()
+  .transform((raw) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))])
+  .superRefine((items, context) => {
+    if (items.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one value' });
+    const unknown = items.filter((item) => !ISO6391.validate(item));
+    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `not ISO 639-1 codes: ${unknown.join(', ')}` });
+  });
+
+const decimal = (check: z.ZodNumber) =>
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/, { message: 'must be a number' })
+    .transform(Number)
+    .pipe(check);
+
+const integer = (check: z.ZodNumber) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(check);
+
+const flag = z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).transform((value) => value === 'true');
+
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM (24-hour)' });
+
+/**
+ * The query string of `GET /v1/programs` (contract section 2). Unknown parameters are rejected
+ * so a misspelt filter fails loudly instead of silently matching everything.
+ */
+export const searchQuerySchema = z
+  .strictObject({
+    zip: z.string().regex(/^\d{5}$/, { message: 'must be 5 digits' }).optional(),
+    lat: decimal(z.number().min(-90).max(90)).optional(),
+    lon: decimal(z.number().min(-180).max(180)).optional(),
+    radius: decimal(z.number().gt(0, { message: 'must be greater than 0' }).max(500, { message: 'must be at most 500' })).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    levelOfCare: listOf(LEVELS_OF_CARE).optional(),
+    condition: listOf(CONDITIONS).optional(),
+    service: listOf(SERVICES).optional(),
+    ageGroup: listOf(AGE_GROUPS).optional(),
+    language: languageList.optional(),
+    delivery: listOf(DELIVERY_MODES).optional(),
+    insurance: listOf(INSURANCE).optional(),
+    accreditation: listOf(ACCREDITATION_BODIES).optional(),
+    licensed: flag.optional(),
+    licenseState: listOf(US_STATES).optional(),
+    sessionTime: listOf(SESSION_TIMES).optional(),
+    day: listOf(WEEKDAYS).optional(),
+    startAfter: timeOfDay.optional(),
+    endBefore: timeOfDay.optional(),
+    acceptingNewPatients: flag.optional(),
+    sort: z.enum(['distance', 'name', 'relevance']).optional(),
+    limit: integer(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' })).optional(),
+    cursor: z.string().min(1).max(2000).optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.zip !== undefined && (query.lat !== undefined || query.lon !== undefined)) {
+      context.addIssue({ code: 'custom', path: ['zip'], message: 'give either zip or lat and lon, not both' });
+    }
+    if ((query.lat === undefined) !== (query.lon === undefined)) {
+      const missing = query.lat === undefined ? 'lat' : 'lon';
+      context.addIssue({ code: 'custom', path: [missing], message: `${missing} is required with ${missing === 'lat' ? 'lon' : 'lat'}` });
+    }
+    const hasLocation = query.zip !== undefined || query.lat !== undefined || query.lon !== undefined;
+    if (query.radius !== undefined && !hasLocation) {
+      context.addIssue({ code: 'custom', path: ['radius'], message: 'radius needs a location (zip, or lat and lon)' });
+    }
+    if (query.sort === 'distance' && !hasLocation) {
+      context.addIssue({ code: 'custom', path: ['sort'], message: 'sort=distance needs a location (zip, or lat and lon)' });
+    }
+  });
+
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+export const DEFAULT_RADIUS_MILES = 25;
+export const DEFAULT_PAGE_SIZE = 20;

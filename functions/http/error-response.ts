@@ -1,0 +1,31 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError } from '../domain/errors';
+import { jsonResponse } from './json-response';
+
+/** The one place where domain errors become HTTP statuses. */
+const STATUS_BY_CODE: Record<string, number> = {
+  invalid_request: 400,
+  unknown_zip: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function errorResponse(error: unknown, log: (message: string, error: unknown) => void = logUnexpected): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof DomainError) {
+    const statusCode = STATUS_BY_CODE[error.code] ?? 500;
+    return jsonResponse(statusCode, { error: { code: error.code, message: error.message, details: error.details } });
+  }
+  // Anything else is a bug: log it in full, tell the client nothing internal.
+  log('Unhandled error', error);
+  return jsonResponse(500, { error: { code: 'internal', message: 'Internal error', details: [] } });
+}
+
+function logUnexpected(message: string, error: unknown): void {
+  console.error(JSON.stringify({ level: 'ERROR', message, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }));
+}
