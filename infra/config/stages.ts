@@ -1,0 +1,124 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { DirectoryFunctionName } from './functions';
+
+export const stageNames = ['dev', 'prod'] as const;
+export type StageName = (typeof stageNames)[number];
+
+export interface FunctionSizing {
+  readonly memorySizeMiB: number;
+  readonly timeout: Duration;
+}
+
+export interface SearchDomainConfig {
+  /**
+   * Fixed rather than generated: the domain's own access policy must name the domain ARN, and a
+   * generated name is only known after the domain exists.
+   */
+  readonly domainName: string;
+  readonly dataNodes: number;
+  readonly dataNodeInstanceType: string;
+  readonly volumeSizeGiB: number;
+  /** Omitted for a single-node domain, where a separate master quorum buys nothing. */
+  readonly dedicatedMasters?: { readonly count: 3 | 5; readonly instanceType: string };
+  /** Omitted for a single-node domain, which cannot spread across zones. */
+  readonly zoneAwareness?: { readonly availabilityZoneCount: 2 | 3 };
+  readonly multiAzWithStandby: boolean;
+}
+
+export interface StageConfig {
+  readonly stage: StageName;
+  /** Prefix of every physical name we choose ourselves (domain, roles, API). */
+  readonly resourcePrefix: string;
+  readonly removalPolicy: RemovalPolicy;
+  readonly terminationProtection: boolean;
+  readonly logRetention: RetentionDays;
+  readonly table: { readonly deletionProtection: boolean };
+  readonly search: SearchDomainConfig;
+  readonly functions: Readonly<Record<DirectoryFunctionName, FunctionSizing>>;
+  readonly indexer: {
+    /**
+     * How long failure notices (shard and sequence range, not the records) stay for investigation;
+     * the records themselves leave the stream after 24 hours, so later recovery is a reindex.
+     */
+    readonly failureRetention: Duration;
+  };
+  readonly api: {
+    readonly throttle: { readonly burstLimit: number; readonly rateLimit: number };
+    /** Browser origins allowed to call the API; empty disables CORS (same-origin or server-side callers only). */
+    readonly corsAllowOrigins: readonly string[];
+  };
+}
+
+// The read path is latency-bound on OpenSearch, not CPU; the indexer gets more memory because
+// Lambda scales CPU with memory and it parses and re-serialises whole stream batches.
+const functionSizing: StageConfig['functions'] = {
+  'search-programs': { memorySizeMiB: 512, timeout: Duration.seconds(10) },
+  'get-program': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'openapi-document': { memorySizeMiB: 256, timeout: Duration.seconds(5) },
+  'index-stream': { memorySizeMiB: 1024, timeout: Duration.seconds(60) },
+};
+
+export const stages: Readonly<Record<StageName, StageConfig>> = {
+  dev: {
+    stage: 'dev',
+    resourcePrefix: 'iop-directory-dev',
+    // Everything in dev is rebuildable (seed import + reindex), so tearing a stack down should
+    // not leave orphaned tables and domains behind that keep billing.
+    removalPolicy: RemovalPolicy.DESTROY,
+    terminationProtection: false,
+    logRetention: RetentionDays.TWO_WEEKS,
+    table: { deletionProtection: false },
+    search: {
+      domainName: 'iop-directory-dev',
+      dataNodes: 1,
+      dataNodeInstanceType: 't3.small.search',
+      volumeSizeGiB: 10,
+      multiAzWithStandby: false,
+    },
+    functions: functionSizing,
+    indexer: { failureRetention: Duration.days(4) },
+    api: {
+      throttle: { burstLimit: 50, rateLimit: 20 },
+      corsAllowOrigins: ['http://localhost:3000', 'http://localhost:5173'],
+    },
+  },
+  prod: {
+    stage: 'prod',
+    resourcePrefix: 'iop-directory-prod',
+    removalPolicy: RemovalPolicy.RETAIN,
+    terminationProtection: true,
+    logRetention: RetentionDays.SIX_MONTHS,
+    table: { deletionProtection: true },
+    search: {
+      domainName: 'iop-directory-prod',
+      dataNodes: 3,
+      dataNodeInstanceType: 'm7g.large.search',
+      volumeSizeGiB: 20,
+      dedicatedMasters: { count: 3, instanceType: 'm7g.large.search' },
+      zoneAwareness: { availabilityZoneCount: 3 },
+      // Standby would idle a third of the data nodes for a 99.99% SLA; the index is rebuildable
+      // from DynamoDB, so three active zones are enough.
+      multiAzWithStandby: false,
+    },
+    functions: functionSizing,
+    indexer: { failureRetention: Duration.days(14) },
+    api: {
+      throttle: { burstLimit: 200, rateLimit: 100 },
+      // Fill in the public site's origin(s) before the first browser client ships.
+      corsAllowOrigins: [],
+    },
+  },
+};
+
+export function isStageName(value: unknown): value is StageName {
+  return typeof value === 'string' && (stageNames as readonly string[]).includes(value);
+}
+
+export function stageConfig(stage: unknown): StageConfig {
+  const name = stage ?? 'dev';
+  if (!isStageName(name)) {
+    throw new Error(`Unknown stage ${JSON.stringify(name)}: expected one of ${stageNames.join(', ')} (-c stage=...)`);
+  }
+  return stages[name];
+}

