@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { handler as openApiDocument } from '../../functions/handlers/openapi-document';
+import { searchQuerySchema } from '../../functions/domain/search-query';
+import { INSURANCE, LEVELS_OF_CARE } from '../../functions/domain/vocabulary';
+
+type Document = {
+  openapi: string;
+  paths: Record<string, { get: { parameters?: { name: string; in: string; schema: unknown }[] } }>;
+  components: { schemas: Record<string, { properties?: Record<string, { items?: { enum?: string[] } }>; required?: string[] }> };
+};
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1, generated from the same schemas the handlers validate with', async () => {
+    const response = await openApiDocument();
+    expect(response.statusCode).toBe(200);
+    const document = JSON.parse(String(response.body)) as Document;
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).sort()).toEqual(['/v1/openapi.json', '/v1/programs', '/v1/programs/{id}']);
+
+    const parameters = document.paths['/v1/programs']!.get.parameters!;
+    expect(parameters.map((parameter) => parameter.name).sort()).toEqual(Object.keys(searchQuerySchema.shape).sort());
+    expect(parameters.every((parameter) => parameter.in === 'query')).toBe(true);
+
+    const record = document.components.schemas.ProgramRecord!;
+    expect(record.required).toEqual(expect.arrayContaining(['name', 'address', 'levelsOfCare', 'delivery']));
+    expect(record.properties?.levelsOfCare?.items?.enum).toEqual([...LEVELS_OF_CARE]);
+    expect(record.properties?.insurance?.items?.enum).toEqual([...INSURANCE]);
+    expect(document.components.schemas.ImportRecord!.required).toContain('externalId');
+    expect(document.components.schemas.SearchResponse!.required).toEqual(expect.arrayContaining(['total', 'results', 'facets', 'nextCursor']));
+  });
+});
