@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { createLambdaContext } from '../lambda/lambda-context';
+import { toApiGatewayEvent } from './api-gateway-event';
+import { RouteMatcher, type RouteTable } from './route-table';
+
+export interface ApiGatewayAdapterOptions {
+  port: number;
+  host?: string;
+  routes: RouteTable;
+  log?: (line: string) => void;
+}
+
+export interface ApiGatewayAdapter {
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The contract's request body limit (contract section 3, payload_too_large). */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Serves a route table of Lambda handlers over HTTP the way an API Gateway HTTP API with Lambda
+ * proxy integrations (payload format 2.0) does, so the handlers run locally exactly as deployed.
+ */
+export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions): Promise<ApiGatewayAdapter> {
+  const log = options.log ?? ((line) => console.error(line));
+  const matcher = new RouteMatcher(options.routes);
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const method = (request.method ?? 'GET').toUpperCase();
+    const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+    const body = await readLimitedBody(request);
+    if (body === undefined) {
+      response.setHeader('connection', 'close');
+      return sendError(response, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+    }
+    const match = matcher.match(method, rawPath);
+    if (match.kind === 'no-route') return sendError(response, 404, 'not_found', `No route for ${method} ${rawPath}`);
+    if (match.kind === 'method-not-allowed') {
+      response.setHeader('allow', match.allowedMethods.join(', '));
+      return sendError(response, 405, 'invalid_request', `${method} is not allowed on ${rawPath}; use ${match.allowedMethods.join(' or ')}`);
+    }
+
+    const event = toApiGatewayEvent(request, body, match);
+    const functionName = `local-${match.routeKey.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    let result: APIGatewayProxyResultV2<object> | undefined | void;
+    try {
+      result = await match.handler(event, createLambdaContext(functionName));
+    } catch (error) {
+      log(`[api] ${match.routeKey} (request ${event.requestContext.requestId}) threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return sendError(response, 500, 'internal', 'Internal server error');
+    }
+    if (result === undefined || result === null) {
+      log(`[api] ${match.routeKey} (request ${event.requestContext.requestId}) returned no response`);
+      return sendError(response, 500, 'internal', 'Internal server error');
+    }
+    sendResult(response, result);
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      log(`[api] ${request.method} ${request.url} failed in the adapter: ${String(error)}`);
+      if (!response.headersSent) sendError(response, 500, 'internal', 'Internal server error');
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is already in use; set PORT to another one`) : error),
+    );
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('The API server did not report its port');
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${address.port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/**
+ * Maps a payload-2.0 result to HTTP as API Gateway does: a structured result ({statusCode, ...})
+ * is taken as is; anything else is a 200 with the value as a JSON body.
+ */
+function sendResult(response: ServerResponse, result: APIGatewayProxyResultV2<object>): void {
+  if (typeof result !== 'object' || !('statusCode' in result) || result.statusCode === undefined) {
+    const body = typeof result === 'string' ? result : JSON.stringify(result);
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+    return;
+  }
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  headers['content-length'] = String(body.length);
+  response.writeHead(result.statusCode, headers).end(body);
+}
+
+function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message, details: [] } });
+  response.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+}
+
+/**
+ * The body, or undefined once it passes the limit. Reading stops there without destroying the
+ * request, so the 413 still reaches the client before the connection closes.
+ */
+function readLimitedBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.pause();
+      resolve(undefined);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
+}

@@ -1,0 +1,229 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadApplication, type LocalApplication, type SeedSummary } from './application';
+import { startDynamoDb } from './engines/dynamodb';
+import { startOpenSearch } from './engines/opensearch';
+import { startApiGatewayAdapter } from './http/api-gateway-adapter';
+import { readStackState, removeStackState, writeStackState } from './stack-state';
+import { TIMED_OUT, withTimeout } from './timeout';
+import { startChangeCaptureProxy, type DrainResult } from './stream/change-capture-proxy';
+import { DeadLetterFile } from './stream/dead-letter-file';
+import { EventSourceMapping } from './stream/event-source-mapping';
+
+export { resolveStackEnvironment } from './stack-state';
+
+export interface StackOptions {
+  dataDir: string;
+  /** The API's port; 0 picks a free one. */
+  port: number;
+  /** 'default' seeds a fresh DATA_DIR with the default dataset (once); 'none' never seeds. */
+  seed: 'default' | 'none';
+  /** Defaults: PROGRAMS_TABLE or 'iop-programs', SEARCH_INDEX_ALIAS or 'programs'. */
+  table?: string;
+  alias?: string;
+  log?: (line: string) => void;
+  /** The code to run; tests of the stack itself pass stand-ins. */
+  loadApplication?: () => Promise<LocalApplication>;
+  /** Aborting it while the stack starts (Ctrl-C during seeding) undoes what has started and rejects. */
+  signal?: AbortSignal;
+}
+
+export interface RunningStack {
+  apiUrl: string;
+  /** The change-capture proxy, which every DynamoDB client of the stack must use. */
+  dynamodbEndpoint: string;
+  opensearchUrl: string;
+  table: string;
+  alias: string;
+  dataDir: string;
+  /** What seeding did on this start; undefined when nothing was seeded. */
+  seeded: SeedSummary | undefined;
+  countIndexedPrograms(): Promise<number>;
+  /** Waits until every write so far is indexed and searchable. */
+  drain(): Promise<DrainResult>;
+  stop(): Promise<void>;
+}
+
+const STREAM_FUNCTION_NAME = 'index-stream';
+/** Writes acknowledged before a stop still reach the index, unless the indexer is stuck. */
+const STOP_DRAIN_TIMEOUT_MS = 30_000;
+
+/**
+ * The whole directory on this machine, wired as in AWS: DynamoDB (dynalite) is the source of
+ * truth; every committed write to the programs table becomes a stream record that the real
+ * indexer Lambda handler applies to OpenSearch; the real API handlers serve HTTP behind an
+ * API Gateway stand-in. Data lives under `dataDir` and survives restarts.
+ *
+ * Sets DYNAMODB_ENDPOINT (the change-capture proxy), OPENSEARCH_URL, PROGRAMS_TABLE,
+ * SEARCH_INDEX_ALIAS, OPENSEARCH_AUTH, AWS_REGION and dummy AWS credentials in process.env
+ * (restored by stop()), and publishes them in DATA_DIR/stack.json for other commands.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = options.log ?? ((line) => console.log(line));
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const running = readStackState(dataDir);
+  if (running && running.pid !== process.pid) {
+    throw new Error(`A stack is already running on ${dataDir} (pid ${running.pid}, ${running.apiUrl}); stop it first`);
+  }
+
+  const environment = new EnvironmentOverrides();
+  const region = environment.setDefault('AWS_REGION', 'us-east-1');
+  environment.setDefault('AWS_ACCESS_KEY_ID', 'local');
+  environment.setDefault('AWS_SECRET_ACCESS_KEY', 'local');
+  environment.setDefault('OPENSEARCH_AUTH', 'none');
+  const table = environment.set('PROGRAMS_TABLE', options.table ?? process.env.PROGRAMS_TABLE ?? 'iop-programs');
+  const alias = environment.set('SEARCH_INDEX_ALIAS', options.alias ?? process.env.SEARCH_INDEX_ALIAS ?? 'programs');
+
+  // Undone in reverse order by stop(), or right away when starting fails half-way.
+  const shutdownSteps: { name: string; run: () => Promise<void> }[] = [];
+  const shutdown = async () => {
+    for (const step of shutdownSteps.splice(0).reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        log(`Stopping ${step.name} failed: ${String(error)}`);
+      }
+    }
+    environment.restore();
+  };
+
+  try {
+    log(`Starting DynamoDB (dynalite) and OpenSearch; data in ${dataDir}`);
+    const [dynamoDb, openSearch] = await Promise.allSettled([startDynamoDb({ dataDir }), startOpenSearch({ dataDir, log })]);
+    if (dynamoDb.status === 'fulfilled') shutdownSteps.push({ name: 'DynamoDB', run: () => dynamoDb.value.stop() });
+    if (openSearch.status === 'fulfilled') shutdownSteps.push({ name: 'OpenSearch', run: () => openSearch.value.stop() });
+    if (dynamoDb.status === 'rejected') throw dynamoDb.reason;
+    if (openSearch.status === 'rejected') throw openSearch.reason;
+    environment.set('OPENSEARCH_URL', openSearch.value.url);
+    options.signal?.throwIfAborted();
+
+    // The application can only be imported once DYNAMODB_ENDPOINT names the proxy, and the
+    // proxy needs the mapping first; the mapping calls the indexer once it is loaded.
+    const loaded: { application?: LocalApplication } = {};
+    const mapping = new EventSourceMapping({
+      functionName: STREAM_FUNCTION_NAME,
+      handler: (event, context) => {
+        if (!loaded.application) return Promise.reject(new Error('The indexer is not loaded yet'));
+        return loaded.application.indexStream(event, context);
+      },
+      deadLetters: new DeadLetterFile(join(dataDir, 'stream-dlq.ndjson')),
+      log,
+    });
+    shutdownSteps.push({ name: 'stream delivery', run: () => mapping.stop() });
+    const proxy = await startChangeCaptureProxy({
+      upstreamEndpoint: dynamoDb.value.endpoint,
+      region,
+      streams: new Map([[table, mapping]]),
+      afterDrain: async () => loaded.application?.refreshSearchIndex(),
+      log,
+    });
+    shutdownSteps.push({ name: 'change-capture proxy', run: () => proxy.stop() });
+    environment.set('DYNAMODB_ENDPOINT', proxy.endpoint);
+
+    const app = await (options.loadApplication ?? loadApplication)();
+    loaded.application = app;
+    shutdownSteps.push({ name: 'application clients', run: async () => app.close() });
+    await app.prepareStorage();
+    options.signal?.throwIfAborted();
+    // Acknowledged writes reach the index before OpenSearch goes down.
+    shutdownSteps.push({
+      name: 'final stream drain',
+      run: async () => {
+        if ((await withTimeout(proxy.drain(), STOP_DRAIN_TIMEOUT_MS)) === TIMED_OUT) log(`Stream delivery did not finish within ${STOP_DRAIN_TIMEOUT_MS / 1000}s; undelivered changes stay in DynamoDB only`);
+      },
+    });
+
+    const seeded = await seedOnFirstStart(dataDir, options.seed, app, log, options.signal);
+    await proxy.drain();
+    options.signal?.throwIfAborted();
+
+    const api = await startApiGatewayAdapter({ port: options.port, routes: app.routes, log });
+    shutdownSteps.push({ name: 'API', run: () => api.stop() });
+
+    writeStackState(dataDir, {
+      pid: process.pid,
+      apiUrl: api.url,
+      dynamodbEndpoint: proxy.endpoint,
+      opensearchUrl: openSearch.value.url,
+      table,
+      alias,
+      region,
+      startedAt: new Date().toISOString(),
+    });
+    shutdownSteps.push({ name: 'stack.json', run: async () => removeStackState(dataDir, process.pid) });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: api.url,
+      dynamodbEndpoint: proxy.endpoint,
+      opensearchUrl: openSearch.value.url,
+      table,
+      alias,
+      dataDir,
+      seeded,
+      countIndexedPrograms: () => app.countIndexedPrograms(),
+      drain: () => proxy.drain(),
+      stop: () => (stopping ??= shutdown()),
+    };
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+}
+
+/** The default dataset goes in once per DATA_DIR; the marker file records that it did. */
+async function seedOnFirstStart(
+  dataDir: string,
+  seed: StackOptions['seed'],
+  application: LocalApplication,
+  log: (line: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<SeedSummary | undefined> {
+  const marker = join(dataDir, 'seeded');
+  if (seed === 'none' || existsSync(marker)) return undefined;
+  log('Seeding the default dataset (first start on this DATA_DIR)...');
+  const startedAt = Date.now();
+  let lastReport = 0;
+  const summary = await application.seedDefaultData((progress) => {
+    // Thrown from inside the import, so an interrupted seed stops at its next progress report.
+    signal?.throwIfAborted();
+    if (Date.now() - lastReport < 2_000) return;
+    lastReport = Date.now();
+    log(`  ${progress.rows.toLocaleString('en-US')} rows read, ${progress.accepted.toLocaleString('en-US')} accepted`);
+  });
+  writeFileSync(marker, `${JSON.stringify({ seededAt: new Date().toISOString(), ...pickCounts(summary) })}\n`);
+  log(
+    `Seeded ${summary.accepted.toLocaleString('en-US')} programs (${summary.rejected.toLocaleString('en-US')} rows rejected) ` +
+      `in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
+  );
+  return summary;
+}
+
+function pickCounts(summary: SeedSummary): SeedSummary {
+  return { rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected };
+}
+
+/** Environment variables the stack sets, remembered so stop() leaves process.env as it found it. */
+class EnvironmentOverrides {
+  private readonly original = new Map<string, string | undefined>();
+
+  set(name: string, value: string): string {
+    if (!this.original.has(name)) this.original.set(name, process.env[name]);
+    process.env[name] = value;
+    return value;
+  }
+
+  setDefault(name: string, value: string): string {
+    return this.set(name, process.env[name] || value);
+  }
+
+  restore(): void {
+    for (const [name, value] of this.original) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    this.original.clear();
+  }
+}
