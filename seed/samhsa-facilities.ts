@@ -39,9 +39,10 @@ export interface SamhsaRow {
 const MAX_NAME_LENGTH = 200;
 
 export async function* readSamhsaFacilities(filePath: string): AsyncGenerator<SamhsaRow> {
-  const parser = createReadStream(filePath).pipe(
-    parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }),
-  );
+  const input = createReadStream(filePath);
+  const parser = input.pipe(parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
+  // pipe() does not forward a read error (a missing file): without this the loop below waits forever.
+  input.on('error', (error) => parser.destroy(error));
   const rowsSeenById = new Map<string, number>();
   let nextLine = 1;
   let headerSeen = false;
