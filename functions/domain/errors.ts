@@ -46,3 +46,19 @@ export class PreconditionFailedError extends DomainError {
 export class DependencyUnavailableError extends DomainError {
   readonly code = 'unavailable';
 }
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload_too_large';
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate_limited';
+}

@@ -47,3 +47,32 @@ export const errorResponseSchema = z.object({
 });
 
 export { importRecordSchema, programRecordSchema };
+
+export const listingViewSchema = z.object({
+  id: z.string(),
+  ownerId: z.string().describe('The `sub` of the provider who owns it'),
+  status: z.enum(['pending_review', 'published', 'rejected', 'archived']),
+  reviewNotes: z.string().nullable().describe("The last reviewer's note (a rejection reason)"),
+  current: programRecordSchema.nullable().describe('The published version, served by search'),
+  pending: programRecordSchema.nullable().describe('The version waiting for review'),
+  revision: z.number().int().describe('Also the ETag, quoted'),
+  submittedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const listingPageSchema = z.object({ items: z.array(listingViewSchema), nextCursor: z.string().nullable() });
+
+export const listingHistorySchema = z.object({
+  id: z.string(),
+  history: z.array(
+    z.object({
+      at: z.iso.datetime(),
+      actor: z.string(),
+      role: z.enum(['provider', 'reviewer']),
+      action: z.enum(['created', 'updated', 'approved', 'rejected', 'archived']),
+      changes: z.array(z.string()).optional(),
+      note: z.string().optional(),
+    }),
+  ),
+});

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { searchQuerySchema } from '../domain/search-query';
-import { errorResponseSchema, importRecordSchema, programRecordSchema, publicProgramSchema, searchResponseSchema } from './api-schemas';
+import {
+  errorResponseSchema,
+  importRecordSchema,
+  listingHistorySchema,
+  listingPageSchema,
+  listingViewSchema,
+  programRecordSchema,
+  publicProgramSchema,
+  searchResponseSchema,
+} from './api-schemas';
+import { rejectionSchema } from './listing-requests';
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   zip: '5-digit US zip; its centroid is the origin. Not with lat/lon.',
@@ -32,6 +42,75 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'output') =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
 const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
+const etagHeader = { ETag: { description: 'The revision, for If-Match', schema: { type: 'string' } } };
+const listingId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^lst_[a-z0-9]{20}$' } };
+const ifMatch = (required: boolean) => ({ name: 'If-Match', in: 'header', required, schema: { type: 'string' }, description: 'The ETag of your last read' });
+const paging = [
+  { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+  { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+];
+const authErrors = {
+  '401': { description: 'Missing, expired or invalid bearer token', content: errorContent },
+  '404': { description: 'No such listing, or not yours', content: errorContent },
+};
+
+/** Routes behind the JWT authorizer: providers own listings, the `reviewers` group reviews them. */
+function listingPaths(): Record<string, unknown> {
+  const secured = { security: [{ bearer: [] }] };
+  const listingResponse = (description: string) => ({ description, headers: etagHeader, content: json('Listing') });
+  return {
+    '/v1/listings': {
+      post: {
+        ...secured,
+        operationId: 'createListing',
+        summary: 'Submit a listing (status pending_review); nothing is public before a reviewer approves it',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A retry with the same key and body returns the first response; another body is 409' }],
+        requestBody: { required: true, content: json('ProgramRecord') },
+        responses: {
+          '201': listingResponse('Created (or the first response, replayed)'),
+          '400': { description: 'Invalid record', content: errorContent },
+          '401': authErrors['401'],
+          '409': { description: 'Idempotency-Key reused with another body', content: errorContent },
+          '413': { description: 'Body over 64 KB', content: errorContent },
+          '429': { description: 'Too many listings waiting for review', content: errorContent },
+        },
+      },
+      get: { ...secured, operationId: 'listListings', summary: "The caller's own listings, newest first", parameters: paging, responses: { '200': { description: 'A page', content: json('ListingPage') }, '401': authErrors['401'] } },
+    },
+    '/v1/listings/{id}': {
+      get: { ...secured, operationId: 'getListing', summary: 'Status, review notes, current and pending versions (owner or reviewer)', parameters: [listingId], responses: { '200': listingResponse('The listing'), ...authErrors } },
+      put: {
+        ...secured,
+        operationId: 'updateListing',
+        summary: 'Submit an edit for review; the published version stays live until it is approved (owner only)',
+        parameters: [listingId, ifMatch(true)],
+        requestBody: { required: true, content: json('ProgramRecord') },
+        responses: { '200': listingResponse('Edit waiting for review'), '400': { description: 'Invalid record or no If-Match', content: errorContent }, ...authErrors, '409': { description: 'Archived', content: errorContent }, '412': { description: 'Stale If-Match', content: errorContent }, '413': { description: 'Body over 64 KB', content: errorContent } },
+      },
+      delete: { ...secured, operationId: 'archiveListing', summary: 'Archive: removed from search and from the queue (owner only)', parameters: [listingId, ifMatch(false)], responses: { '200': listingResponse('Archived'), ...authErrors, '412': { description: 'Stale If-Match', content: errorContent } } },
+    },
+    '/v1/listings/{id}/history': {
+      get: { ...secured, operationId: 'getListingHistory', summary: 'Every state change and edit: who, when, what changed (owner or reviewer)', parameters: [listingId], responses: { '200': { description: 'History', content: json('ListingHistory') }, ...authErrors } },
+    },
+    '/v1/review/queue': {
+      get: { ...secured, operationId: 'getReviewQueue', summary: 'Listings waiting for review, oldest first (reviewers only)', parameters: paging, responses: { '200': { description: 'A page', content: json('ListingPage') }, '401': authErrors['401'], '403': { description: 'Not a reviewer', content: errorContent } } },
+    },
+    '/v1/review/{id}/approve': {
+      post: { ...secured, operationId: 'approveListing', summary: 'Publish the pending version (reviewers only)', parameters: [listingId, ifMatch(false)], responses: { '200': listingResponse('Published'), ...authErrors, '403': { description: 'Not a reviewer', content: errorContent }, '409': { description: 'Nothing waiting for review', content: errorContent } } },
+    },
+    '/v1/review/{id}/reject': {
+      post: {
+        ...secured,
+        operationId: 'rejectListing',
+        summary: 'Drop the pending version with a reason the provider sees (reviewers only)',
+        parameters: [listingId, ifMatch(false)],
+        requestBody: { required: true, content: json('Rejection') },
+        responses: { '200': listingResponse('Rejected'), '400': { description: 'No reason', content: errorContent }, ...authErrors, '403': { description: 'Not a reviewer', content: errorContent }, '409': { description: 'Nothing waiting for review', content: errorContent } },
+      },
+    },
+  };
+}
 
 /** The OpenAPI 3.1 document of the public API, generated from the same zod schemas the handlers use. */
 export function buildOpenApiDocument(): Record<string, unknown> {
@@ -73,12 +152,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...listingPaths(),
       '/v1/openapi.json': {
         get: { operationId: 'getOpenApiDocument', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
       },
     },
     components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token; reviewers are in the group `reviewers`' } },
       schemas: {
+        Listing: jsonSchema(listingViewSchema),
+        ListingPage: jsonSchema(listingPageSchema),
+        ListingHistory: jsonSchema(listingHistorySchema),
+        Rejection: jsonSchema(rejectionSchema, 'input'),
         ProgramRecord: jsonSchema(programRecordSchema, 'input'),
         ImportRecord: jsonSchema(importRecordSchema, 'input'),
         Program: jsonSchema(publicProgramSchema),

@@ -15,7 +15,17 @@ describe('OpenAPI document', () => {
     expect(response.statusCode).toBe(200);
     const document = JSON.parse(String(response.body)) as Document;
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/openapi.json', '/v1/programs', '/v1/programs/{id}']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/listings',
+      '/v1/listings/{id}',
+      '/v1/listings/{id}/history',
+      '/v1/openapi.json',
+      '/v1/programs',
+      '/v1/programs/{id}',
+      '/v1/review/queue',
+      '/v1/review/{id}/approve',
+      '/v1/review/{id}/reject',
+    ]);
 
     const parameters = document.paths['/v1/programs']!.get.parameters!;
     expect(parameters.map((parameter) => parameter.name).sort()).toEqual(Object.keys(searchQuerySchema.shape).sort());

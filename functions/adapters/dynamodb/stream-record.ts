@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { IndexChange } from '../../ports/search-index';
+import { fromListingItem, isListingItem } from './listing-item';
 import { fromProgramItem, isProgramItem } from './program-item';
 
 export type DecodedStreamRecord =
@@ -20,6 +21,7 @@ export function decodeStreamRecord(record: DynamoDBRecord): DecodedStreamRecord 
   const oldImage = image(record.dynamodb?.OldImage);
   const current = newImage ?? oldImage;
   if (!current) return { kind: 'malformed', reason: 'record carries neither image' };
+  if (isListingItem(current)) return decodeListing(record, current, newImage);
   if (!isProgramItem(current)) return { kind: 'ignored' };
   const program = fromProgramItem(current);
   if (typeof program.id !== 'string' || typeof program.version !== 'number') {
@@ -30,4 +32,22 @@ export function decodeStreamRecord(record: DynamoDBRecord): DecodedStreamRecord 
     return { kind: 'change', change: { kind: 'remove', id: program.id, version: program.version + 1 } };
   }
   return { kind: 'change', change: { kind: 'upsert', program } };
+}
+
+/**
+ * A provider listing reaches the index as its live (approved) version, versioned by the
+ * listing's revision; archived or never-approved listings are absent from search.
+ */
+function decodeListing(record: DynamoDBRecord, current: Record<string, unknown>, newImage: Record<string, unknown> | undefined): DecodedStreamRecord {
+  const listing = fromListingItem(current);
+  if (typeof listing.id !== 'string' || typeof listing.revision !== 'number') {
+    return { kind: 'malformed', reason: 'listing image lacks id or revision' };
+  }
+  if (record.eventName === 'REMOVE' || !newImage) {
+    return { kind: 'change', change: { kind: 'remove', id: listing.id, version: listing.revision + 1 } };
+  }
+  if (listing.status === 'archived' || !listing.live) {
+    return { kind: 'change', change: { kind: 'remove', id: listing.id, version: listing.revision } };
+  }
+  return { kind: 'change', change: { kind: 'upsert', program: { ...listing.live, status: 'published', version: listing.revision } } };
 }

@@ -1,0 +1,17 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { httpErrors } from '../http/http-errors';
+import { identityFrom } from '../http/identity';
+import { jsonResponse } from '../http/json-response';
+import { listingPathSchema } from '../http/listing-requests';
+import { parseInput } from '../http/parse-input';
+import { listingHistory } from '../use-cases/listings/read-listings';
+import { listingDependencies } from './composition/listing-dependencies';
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(httpErrors())
+  .handler(async (event) => {
+    const identity = identityFrom(event);
+    const { id } = parseInput(listingPathSchema, event.pathParameters ?? {}, 'path');
+    return jsonResponse(200, await listingHistory(identity, id, listingDependencies));
+  });

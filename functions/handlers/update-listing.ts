@@ -1,0 +1,23 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { InvalidRequestError } from '../domain/errors';
+import { httpErrors } from '../http/http-errors';
+import { identityFrom } from '../http/identity';
+import { jsonResponse } from '../http/json-response';
+import { listingPathSchema } from '../http/listing-requests';
+import { parseInput } from '../http/parse-input';
+import { headerOf, jsonBody } from '../http/request-body';
+import { updateListing } from '../use-cases/listings/update-listing';
+import { listingDependencies } from './composition/listing-dependencies';
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(httpErrors())
+  .handler(async (event) => {
+    const identity = identityFrom(event);
+    const { id } = parseInput(listingPathSchema, event.pathParameters ?? {}, 'path');
+    const ifMatch = headerOf(event, 'if-match');
+    // An edit without If-Match could silently overwrite someone else's: the header is required.
+    if (!ifMatch) throw new InvalidRequestError('If-Match is required: send the ETag of your last read', [{ path: 'If-Match', message: 'is required' }]);
+    const { listing, etag } = await updateListing(identity, id, jsonBody(event), ifMatch, listingDependencies);
+    return jsonResponse(200, listing, { etag });
+  });

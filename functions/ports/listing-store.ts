@@ -1,0 +1,20 @@
+import type { Listing } from '../domain/listing';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Where provider listings live (the programs table in DynamoDB). */
+export interface ListingStore {
+  get(id: string): Promise<Listing | undefined>;
+  /**
+   * Writes the listing if the stored one still has `expectedRevision` (`'absent'`: none stored).
+   * Returns false, writing nothing, when someone else got there first.
+   */
+  save(listing: Listing, expectedRevision: number | 'absent'): Promise<boolean>;
+  listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>>;
+  countPendingByOwner(ownerId: string): Promise<number>;
+  /** Listings waiting for review, oldest submission first. */
+  reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<Listing>>;
+}

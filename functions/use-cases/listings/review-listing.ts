@@ -1,0 +1,91 @@
+import { contentHash } from '../../domain/content-hash';
+import { ConflictError } from '../../domain/errors';
+import type { Identity } from '../../domain/identity';
+import { changedFields, PROVIDER_SOURCE, toListingView, type Listing, type ListingView } from '../../domain/listing';
+import type { Program } from '../../domain/program';
+import { etagOf, readableListing, requireReviewer, requireRevision, saveOver } from './listing-access';
+import { nowIso, type ListingDependencies } from './listing-dependencies';
+
+function requirePending(listing: Listing): NonNullable<Listing['pending']> {
+  if (listing.status !== 'pending_review' || !listing.pending) {
+    throw new ConflictError(`Listing ${listing.id} has nothing waiting for review`, [{ path: 'id', message: `is ${listing.status}` }]);
+  }
+  return listing.pending;
+}
+
+/** Approval swaps the reviewed version in: from now on it is what the public finds. */
+export async function approveListing(
+  identity: Identity,
+  id: string,
+  ifMatch: string | undefined,
+  deps: ListingDependencies,
+): Promise<{ listing: ListingView; etag: string }> {
+  requireReviewer(identity);
+  const listing = await readableListing(identity, id, deps);
+  requireRevision(listing, ifMatch);
+  const pending = requirePending(listing);
+  const now = nowIso(deps);
+  const revision = listing.revision + 1;
+  const live: Program = {
+    ...pending,
+    id: listing.id,
+    source: PROVIDER_SOURCE,
+    externalId: listing.id,
+    status: 'published',
+    version: revision,
+    contentHash: contentHash(pending),
+    createdAt: listing.live?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const next: Listing = {
+    ...listing,
+    status: 'published',
+    live,
+    pending: undefined,
+    submittedAt: undefined,
+    reviewNotes: undefined,
+    revision,
+    updatedAt: now,
+    history: [
+      ...listing.history,
+      { at: now, actor: identity.sub, role: 'reviewer', action: 'approved', changes: changedFields(listing.live ? pick(listing.live, pending) : undefined, pending) },
+    ],
+  };
+  const saved = await saveOver(listing, next, deps);
+  return { listing: toListingView(saved), etag: etagOf(saved) };
+}
+
+/** Rejection drops the pending version with a reason the provider sees; a live version stays live. */
+export async function rejectListing(
+  identity: Identity,
+  id: string,
+  reason: string,
+  ifMatch: string | undefined,
+  deps: ListingDependencies,
+): Promise<{ listing: ListingView; etag: string }> {
+  requireReviewer(identity);
+  const listing = await readableListing(identity, id, deps);
+  requireRevision(listing, ifMatch);
+  requirePending(listing);
+  const now = nowIso(deps);
+  const next: Listing = {
+    ...listing,
+    status: listing.live ? 'published' : 'rejected',
+    pending: undefined,
+    submittedAt: undefined,
+    reviewNotes: reason,
+    revision: listing.revision + 1,
+    updatedAt: now,
+    history: [...listing.history, { at: now, actor: identity.sub, role: 'reviewer', action: 'rejected', note: reason }],
+  };
+  const saved = await saveOver(listing, next, deps);
+  return { listing: toListingView(saved), etag: etagOf(saved) };
+}
+
+/** The live program's record fields only, to compare with a pending version. */
+function pick(live: Program, like: object): Record<string, unknown> {
+  const source = live as unknown as Record<string, unknown>;
+  const keys = new Set([...Object.keys(like), ...Object.keys(live)]);
+  for (const internal of ['id', 'source', 'externalId', 'status', 'version', 'contentHash', 'createdAt', 'updatedAt']) keys.delete(internal);
+  return Object.fromEntries([...keys].map((key) => [key, source[key]]));
+}

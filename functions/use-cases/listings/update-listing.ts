@@ -1,0 +1,38 @@
+import type { Identity } from '../../domain/identity';
+import { changedFields, toListingView, type Listing, type ListingView } from '../../domain/listing';
+import { etagOf, ownedListing, requireNotArchived, requirePendingCapacity, requireRevision, saveOver } from './listing-access';
+import { nowIso, type ListingDependencies } from './listing-dependencies';
+import { validateSubmission } from './validate-submission';
+
+/**
+ * A provider's edit goes to review; a published version stays live, unchanged, until a reviewer
+ * approves the edit.
+ */
+export async function updateListing(
+  identity: Identity,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+  deps: ListingDependencies,
+): Promise<{ listing: ListingView; etag: string }> {
+  const listing = await ownedListing(identity, id, deps);
+  requireNotArchived(listing);
+  requireRevision(listing, ifMatch);
+  const pending = validateSubmission(body, deps.zips);
+  if (!listing.pending) await requirePendingCapacity(identity.sub, deps);
+  const now = nowIso(deps);
+  const next: Listing = {
+    ...listing,
+    status: 'pending_review',
+    pending,
+    revision: listing.revision + 1,
+    submittedAt: listing.pending ? listing.submittedAt : now,
+    updatedAt: now,
+    history: [
+      ...listing.history,
+      { at: now, actor: identity.sub, role: 'provider', action: 'updated', changes: changedFields(listing.pending ?? listing.live, pending) },
+    ],
+  };
+  const saved = await saveOver(listing, next, deps);
+  return { listing: toListingView(saved), etag: etagOf(saved) };
+}
