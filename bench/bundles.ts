@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { undoOnInterrupt } from './interrupts';
+import { removeIfWeDie } from './leftovers';
+import { median } from './percentiles';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export const LAMBDA_ENTRIES = {
+  'search-programs': 'functions/handlers/search-programs.ts',
+  'get-program': 'functions/handlers/get-program.ts',
+  'index-stream': 'functions/handlers/index-stream.ts',
+  'openapi-document': 'functions/handlers/openapi-document.ts',
+} as const;
+export type LambdaName = keyof typeof LAMBDA_ENTRIES;
+
+export interface BundleFigures {
+  name: LambdaName;
+  bytes: number;
+  /** Milliseconds from `import()` to the module having run its top level, one per fresh process. */
+  loadRunsMs: number[];
+  loadMedianMs: number;
+  /** Where the bytes come from, biggest first: what to look at when the size misses. */
+  largestPackages: { package: string; bytes: number }[];
+}
+
+/**
+ * What CDK's NodejsFunction runs for an ESM function on a Node 18+ runtime: bundle, minify,
+ * platform node, `@aws-sdk/*` left to the runtime, `module` before `main`, an external source
+ * map. The banner is the createRequire shim CDK users add for ESM bundles, without which a
+ * bundled CommonJS dependency (the OpenSearch client) cannot require Node's built-ins.
+ */
+const REQUIRE_SHIM = "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);";
+
+/** The environment each function gets from the stack; nothing is contacted while loading. */
+const LAMBDA_ENV = {
+  AWS_REGION: 'us-east-1',
+  OPENSEARCH_URL: 'https://search-iop-directory.us-east-1.es.amazonaws.com',
+  OPENSEARCH_AUTH: 'sigv4',
+  SEARCH_INDEX_ALIAS: 'programs',
+  PROGRAMS_TABLE: 'iop-programs',
+};
+
+const LOAD_SCRIPT = 'const t=performance.now();await import(process.env.BENCH_BUNDLE_URL);console.log(performance.now()-t)';
+
+export async function measureBundles(options: { loadRuns: number; log: (line: string) => void }): Promise<BundleFigures[]> {
+  const outDir = await mkdtemp(join(tmpdir(), 'iop-bench-bundles-'));
+  const removed = removeIfWeDie(outDir);
+  const removeOutDir = () => rm(outDir, { recursive: true, force: true }).then(removed);
+  const unregister = undoOnInterrupt(removeOutDir, options.log);
+  try {
+    // `@aws-sdk/*` stays external, as the Lambda runtime provides it; a link to the project's
+    // node_modules lets the bundles find it from the temp directory, like /var/runtime does.
+    await symlink(join(ROOT, 'node_modules'), join(outDir, 'node_modules'), 'dir');
+    const figures: BundleFigures[] = [];
+    for (const [name, entry] of Object.entries(LAMBDA_ENTRIES) as [LambdaName, string][]) {
+      const outfile = join(outDir, name, 'index.mjs');
+      const result = await build({
+        entryPoints: [resolve(ROOT, entry)],
+        outfile,
+        bundle: true,
+        minify: true,
+        platform: 'node',
+        target: 'node24',
+        format: 'esm',
+        mainFields: ['module', 'main'],
+        external: ['@aws-sdk/*'],
+        sourcemap: 'external',
+        banner: { js: REQUIRE_SHIM },
+        metafile: true,
+        logLevel: 'silent',
+      });
+      const { size } = await stat(outfile);
+      const loadRunsMs: number[] = [];
+      for (let run = 0; run < options.loadRuns; run++) loadRunsMs.push(await loadInFreshProcess(outfile));
+      const figure = { name, bytes: size, loadRunsMs, loadMedianMs: median(loadRunsMs), largestPackages: largestPackages(result.metafile) };
+      options.log(`  ${name}: ${size} bytes, load median ${figure.loadMedianMs.toFixed(1)} ms`);
+      figures.push(figure);
+    }
+    return figures;
+  } finally {
+    unregister();
+    await removeOutDir();
+  }
+}
+
+async function loadInFreshProcess(bundle: string): Promise<number> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV, BENCH_BUNDLE_URL: pathToFileURL(bundle).href },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((done, fail) => {
+    child.once('error', fail);
+    child.once('close', done);
+  });
+  const milliseconds = Number(stdout.trim().split('\n').at(-1));
+  if (code !== 0 || !Number.isFinite(milliseconds)) throw new Error(`Loading ${bundle} failed (exit ${code}):\n${stderr || stdout}`);
+  return milliseconds;
+}
+
+function largestPackages(metafile: Metafile): { package: string; bytes: number }[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const owner = match?.[1] ?? '(project)';
+      totals.set(owner, (totals.get(owner) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, bytes]) => ({ package: name, bytes }));
+}
