@@ -17,13 +17,15 @@ export function defineDirectory(app: App, config: StageConfig): DirectoryStacks 
   const stackPrefix = `IopDirectory-${config.stage}`;
   const stateful = new StatefulStack(app, `${stackPrefix}-Stateful`, {
     config,
-    description: `Treatment program directory (${config.stage}): programs table and search domain`,
+    description: `Treatment program directory (${config.stage}): programs table, search domain and user pool`,
   });
   const api = new ApiStack(app, `${stackPrefix}-Api`, {
     config,
     description: `Treatment program directory (${config.stage}): HTTP API and stream indexer`,
     table: stateful.table,
     searchDomainEndpoint: stateful.searchDomain.domainEndpoint,
+    userPool: stateful.users.userPool,
+    userPoolClient: stateful.users.client,
   });
 
   Tags.of(app).add('project', 'iop-directory');

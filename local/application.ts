@@ -1,4 +1,5 @@
-import type { RouteTable } from './http/route-table';
+import { rebuildTable, resumeTableRebuild } from './engines/table-rebuild';
+import { jwtRoute, type RouteTable } from './http/route-table';
 import type { StreamHandler } from './stream/event-source-mapping';
 
 export interface SeedSummary {
@@ -13,8 +14,8 @@ export interface LocalApplication {
   routes: RouteTable;
   /** The function the programs table's stream drives. */
   indexStream: StreamHandler;
-  /** Creates the programs table and the search index when missing. */
-  prepareStorage(): Promise<void>;
+  /** Creates the programs table and the search index when missing, and brings an older table's layout up to date. */
+  prepareStorage(log?: (line: string) => void): Promise<void>;
   /** Makes everything indexed so far visible to searches. */
   refreshSearchIndex(): Promise<void>;
   countIndexedPrograms(): Promise<number>;
@@ -30,7 +31,7 @@ export interface LocalApplication {
 export async function loadApplication(): Promise<LocalApplication> {
   const [
     { dynamoDbClient },
-    { ensureProgramsTable },
+    { ensureProgramsTable, programsTableDefinition },
     { dynamoDbConfig },
     { openSearchClient },
     { ensureSearchIndex, refreshSearchIndex },
@@ -60,10 +61,24 @@ export async function loadApplication(): Promise<LocalApplication> {
       'GET /v1/programs': searchPrograms.handler,
       'GET /v1/programs/{id}': getProgram.handler,
       'GET /v1/openapi.json': openApiDocument.handler,
+      // Provider and reviewer routes sit behind the JWT authorizer (the Cognito user pool in AWS).
+      'POST /v1/listings': jwtRoute(() => import('../functions/handlers/create-listing')),
+      'GET /v1/listings': jwtRoute(() => import('../functions/handlers/list-listings')),
+      'GET /v1/listings/{id}': jwtRoute(() => import('../functions/handlers/get-listing')),
+      'PUT /v1/listings/{id}': jwtRoute(() => import('../functions/handlers/update-listing')),
+      'DELETE /v1/listings/{id}': jwtRoute(() => import('../functions/handlers/archive-listing')),
+      'GET /v1/listings/{id}/history': jwtRoute(() => import('../functions/handlers/listing-history')),
+      'GET /v1/review/queue': jwtRoute(() => import('../functions/handlers/review-queue')),
+      'POST /v1/review/{id}/approve': jwtRoute(() => import('../functions/handlers/approve-listing')),
+      'POST /v1/review/{id}/reject': jwtRoute(() => import('../functions/handlers/reject-listing')),
     },
     indexStream: indexStream.handler,
-    prepareStorage: async () => {
-      await Promise.all([ensureProgramsTable(dynamoDbClient, table), ensureSearchIndex(openSearchClient, alias)]);
+    prepareStorage: async (log) => {
+      // The index first: rebuilding an older DATA_DIR's table (dynalite cannot add its new
+      // indexes in place) rewrites every item, and the stream delivers those writes at once.
+      await ensureSearchIndex(openSearchClient, alias);
+      await resumeTableRebuild(dynamoDbClient, programsTableDefinition(table), log);
+      await ensureProgramsTable(dynamoDbClient, table, { rebuild: (definition) => rebuildTable(dynamoDbClient, definition, log) });
     },
     refreshSearchIndex: () => refreshSearchIndex(openSearchClient, alias),
     countIndexedPrograms: async () => {

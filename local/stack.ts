@@ -2,6 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadApplication, type LocalApplication, type SeedSummary } from './application';
+import { openLocalIdentityProvider } from './auth/local-identity-provider';
+import { authDirectory } from './auth/settings';
 import { startDynamoDb } from './engines/dynamodb';
 import { startOpenSearch } from './engines/opensearch';
 import { startApiGatewayAdapter } from './http/api-gateway-adapter';
@@ -37,6 +39,8 @@ export interface RunningStack {
   table: string;
   alias: string;
   dataDir: string;
+  /** The local identity provider's state (its signing key): what `npm run token` signs with. */
+  authDir: string;
   /** What seeding did on this start; undefined when nothing was seeded. */
   seeded: SeedSummary | undefined;
   countIndexedPrograms(): Promise<number>;
@@ -53,7 +57,8 @@ const STOP_DRAIN_TIMEOUT_MS = 30_000;
  * The whole directory on this machine, wired as in AWS: DynamoDB (dynalite) is the source of
  * truth; every committed write to the programs table becomes a stream record that the real
  * indexer Lambda handler applies to OpenSearch; the real API handlers serve HTTP behind an
- * API Gateway stand-in. Data lives under `dataDir` and survives restarts.
+ * API Gateway stand-in whose JWT authorizer trusts the local identity provider (the user pool's
+ * stand-in, key under `dataDir`/auth). Data lives under `dataDir` and survives restarts.
  *
  * Sets DYNAMODB_ENDPOINT (the change-capture proxy), OPENSEARCH_URL, PROGRAMS_TABLE,
  * SEARCH_INDEX_ALIAS, OPENSEARCH_AUTH, AWS_REGION and dummy AWS credentials in process.env
@@ -125,7 +130,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const app = await (options.loadApplication ?? loadApplication)();
     loaded.application = app;
     shutdownSteps.push({ name: 'application clients', run: async () => app.close() });
-    await app.prepareStorage();
+    await app.prepareStorage(log);
     options.signal?.throwIfAborted();
     // Acknowledged writes reach the index before OpenSearch goes down.
     shutdownSteps.push({
@@ -139,7 +144,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await proxy.drain();
     options.signal?.throwIfAborted();
 
-    const api = await startApiGatewayAdapter({ port: options.port, routes: app.routes, log });
+    const identityProvider = await openLocalIdentityProvider(authDirectory(dataDir));
+    const api = await startApiGatewayAdapter({ port: options.port, routes: app.routes, verifyBearerToken: identityProvider.verifyBearerToken, log });
     shutdownSteps.push({ name: 'API', run: () => api.stop() });
 
     writeStackState(dataDir, {
@@ -162,6 +168,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       table,
       alias,
       dataDir,
+      authDir: identityProvider.authDir,
       seeded,
       countIndexedPrograms: () => app.countIndexedPrograms(),
       drain: () => proxy.drain(),

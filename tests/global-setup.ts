@@ -11,7 +11,8 @@ import { startStack } from '../local/stack';
  * instead, and the run's own table and index are removed afterwards.
  *
  * Test workers inherit the environment set here: DYNAMODB_ENDPOINT (the proxy), OPENSEARCH_URL,
- * PROGRAMS_TABLE, SEARCH_INDEX_ALIAS, plus LOCAL_API_URL for HTTP-level tests.
+ * PROGRAMS_TABLE, SEARCH_INDEX_ALIAS, plus LOCAL_API_URL for HTTP-level tests and LOCAL_AUTH_DIR,
+ * where the API's identity provider keeps its signing key (tests/support/tokens.ts mints with it).
  */
 export default async function setup(): Promise<() => Promise<void>> {
   const startedAt = Date.now();
@@ -29,11 +30,13 @@ export default async function setup(): Promise<() => Promise<void>> {
     log: (line) => console.log(`[test stack] ${line}`),
   });
   process.env.LOCAL_API_URL = stack.apiUrl;
+  process.env.LOCAL_AUTH_DIR = stack.authDir;
   console.log(`[test stack] ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
 
   return async () => {
     await stack.stop();
     delete process.env.LOCAL_API_URL;
+    delete process.env.LOCAL_AUTH_DIR;
     rmSync(dataDir, { recursive: true, force: true });
     // Our own engines went away with dataDir; servers someone else runs keep only their own data.
     if (existingDynamoDb) await removeTable(existingDynamoDb, stack.table);

@@ -13,6 +13,11 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** Deep equality that ignores key order and undefined fields (stored maps come back reordered). */
+export function sameContent(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
 /** A hash that ignores key order and undefined fields, so equal records always hash equal. */
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('base64url');

@@ -1,3 +1,4 @@
+import { sameContent } from './content-hash';
 import type { GeoPoint, Program, ProgramRecord } from './program';
 
 export const LISTING_STATUSES = ['pending_review', 'published', 'rejected', 'archived'] as const;
@@ -60,10 +61,13 @@ export interface ListingView {
   updatedAt: string;
 }
 
-function recordOf(version: ListingVersion | Program | undefined): ProgramRecord | null {
+/** The record fields of a version, without what the directory tracks about a published program. */
+export function recordOf(version: ListingVersion | Program | undefined): ProgramRecord | null {
   if (!version) return null;
   const {
     id: _id,
+    source: _source,
+    externalId: _externalId,
     status: _status,
     version: _version,
     contentHash: _hash,
@@ -90,9 +94,9 @@ export function toListingView(listing: Listing): ListingView {
 }
 
 /** Names of the top-level record fields that differ between two versions. */
-export function changedFields(before: object | undefined, after: object): string[] {
-  const previous = (before ?? {}) as Record<string, unknown>;
-  const next = after as Record<string, unknown>;
+export function changedFields(before: ListingVersion | Program | undefined, after: ListingVersion): string[] {
+  const previous = (recordOf(before) ?? {}) as Record<string, unknown>;
+  const next = recordOf(after) as Record<string, unknown>;
   const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
-  return [...keys].filter((key) => JSON.stringify(previous[key]) !== JSON.stringify(next[key])).sort();
+  return [...keys].filter((key) => !sameContent(previous[key], next[key])).sort();
 }

@@ -27,40 +27,100 @@ export const openSearchPermissions: Readonly<Record<OpenSearchAccessLevel, reado
   ],
 };
 
+export type DynamoDbAccessLevel = 'none' | 'read' | 'write';
+
+/**
+ * Item-level actions on the programs table and its indexes, per level; granted on the table and
+ * each named index ARN, never on `<table>/index/*`. Conditional puts and updates are how the
+ * listing use cases guard versions, so writers get no DeleteItem, Scan or batch actions.
+ */
+export const dynamoDbPermissions: Readonly<Record<DynamoDbAccessLevel, readonly string[]>> = {
+  none: [],
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+};
+
+/** How API Gateway exposes a function: a route key, public or behind the Cognito JWT authorizer. */
+export interface FunctionRoute {
+  readonly routeKey: `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}`;
+  readonly authorization: 'public' | 'jwt';
+}
+
 export interface DirectoryFunctionDefinition {
   /** File name (without `.ts`) under `functions/handlers/`, exporting `handler`. */
   readonly entry: string;
   readonly description: string;
   readonly openSearchAccess: OpenSearchAccessLevel;
+  readonly dynamoDbAccess: DynamoDbAccessLevel;
+  /** Absent for functions no route invokes (the stream indexer). */
+  readonly route?: FunctionRoute;
+  /** Which settings its handler reads from the environment. */
+  readonly environment: 'search' | 'listings';
 }
 
 /**
- * The single list both stacks read: the API stack creates a role per entry, and the stateful
- * stack's domain policy trusts exactly those roles with exactly these access levels.
+ * The single list both stacks read: the API stack creates a function, a role and (where given) a
+ * route per entry, and the stateful stack's domain policy trusts exactly those roles with exactly
+ * these access levels.
  */
 export const directoryFunctions = {
   'search-programs': {
     entry: 'search-programs',
     description: 'GET /v1/programs: searches published programs',
     openSearchAccess: 'read',
+    dynamoDbAccess: 'none',
+    route: { routeKey: 'GET /v1/programs', authorization: 'public' },
+    environment: 'search',
   },
   'get-program': {
     entry: 'get-program',
     description: 'GET /v1/programs/{id}: one published program',
     openSearchAccess: 'read',
+    dynamoDbAccess: 'none',
+    route: { routeKey: 'GET /v1/programs/{id}', authorization: 'public' },
+    environment: 'search',
   },
   'openapi-document': {
     entry: 'openapi-document',
     description: 'GET /v1/openapi.json: the API description',
     // Serves a document built from the schemas in the bundle; it never calls OpenSearch.
     openSearchAccess: 'none',
+    dynamoDbAccess: 'none',
+    route: { routeKey: 'GET /v1/openapi.json', authorization: 'public' },
+    environment: 'search',
   },
   'index-stream': {
     entry: 'index-stream',
     description: 'Applies DynamoDB stream changes to the search index',
     openSearchAccess: 'write',
+    // Reads the table's stream only (granted separately); never the table itself.
+    dynamoDbAccess: 'none',
+    environment: 'search',
   },
+  // Provider and reviewer functions work on listing items in the table; publishing an approved
+  // listing is a table write too, which reaches the index through the stream like any other.
+  'create-listing': listingFunction('create-listing', 'POST /v1/listings', 'submits a listing for review', 'write'),
+  'list-listings': listingFunction('list-listings', 'GET /v1/listings', "the caller's own listings", 'read'),
+  'get-listing': listingFunction('get-listing', 'GET /v1/listings/{id}', 'one listing, to its owner or a reviewer', 'read'),
+  'update-listing': listingFunction('update-listing', 'PUT /v1/listings/{id}', 'replaces a listing (If-Match) and resubmits it', 'write'),
+  'archive-listing': listingFunction('archive-listing', 'DELETE /v1/listings/{id}', 'archives a listing', 'write'),
+  'listing-history': listingFunction('listing-history', 'GET /v1/listings/{id}/history', "a listing's change history", 'read'),
+  'review-queue': listingFunction('review-queue', 'GET /v1/review/queue', 'listings waiting for review (reviewers)', 'read'),
+  'approve-listing': listingFunction('approve-listing', 'POST /v1/review/{id}/approve', 'approves and publishes a listing (reviewers)', 'write'),
+  'reject-listing': listingFunction('reject-listing', 'POST /v1/review/{id}/reject', 'rejects a listing with a reason (reviewers)', 'write'),
 } as const satisfies Record<string, DirectoryFunctionDefinition>;
+
+/** A provider or reviewer function: behind the JWT authorizer, on the table only, no search domain. */
+function listingFunction(entry: string, routeKey: FunctionRoute['routeKey'], purpose: string, dynamoDbAccess: 'read' | 'write') {
+  return {
+    entry,
+    description: `${routeKey}: ${purpose}`,
+    openSearchAccess: 'none',
+    dynamoDbAccess,
+    route: { routeKey, authorization: 'jwt' },
+    environment: 'listings',
+  } as const satisfies DirectoryFunctionDefinition;
+}
 
 export type DirectoryFunctionName = keyof typeof directoryFunctions;
 

@@ -43,6 +43,19 @@ export interface StageConfig {
      */
     readonly failureRetention: Duration;
   };
+  readonly auth: {
+    /**
+     * Cognito threat protection (Plus plan): AUDIT_ONLY scores and logs risky sign-ins and
+     * compromised credentials; FULL_FUNCTION also blocks them or demands a second factor.
+     */
+    readonly threatProtection: 'AUDIT_ONLY' | 'FULL_FUNCTION';
+    /** Guards the pool (every provider account) against a stray delete of stack or resource. */
+    readonly deletionProtection: boolean;
+  };
+  readonly listings: {
+    /** Listings one provider may have waiting for review at once (MAX_PENDING_LISTINGS). */
+    readonly maxPendingPerProvider: number;
+  };
   readonly api: {
     readonly throttle: { readonly burstLimit: number; readonly rateLimit: number };
     /** Browser origins allowed to call the API; empty disables CORS (same-origin or server-side callers only). */
@@ -57,6 +70,16 @@ const functionSizing: StageConfig['functions'] = {
   'get-program': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
   'openapi-document': { memorySizeMiB: 256, timeout: Duration.seconds(5) },
   'index-stream': { memorySizeMiB: 1024, timeout: Duration.seconds(60) },
+  // Listing functions make one or two table calls per request.
+  'create-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'list-listings': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'get-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'update-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'archive-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'listing-history': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'review-queue': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'approve-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'reject-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
 };
 
 export const stages: Readonly<Record<StageName, StageConfig>> = {
@@ -78,6 +101,9 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     },
     functions: functionSizing,
     indexer: { failureRetention: Duration.days(4) },
+    // Testers sign in from anywhere with throwaway accounts; dev only records what prod would block.
+    auth: { threatProtection: 'AUDIT_ONLY', deletionProtection: false },
+    listings: { maxPendingPerProvider: 5 },
     api: {
       throttle: { burstLimit: 50, rateLimit: 20 },
       corsAllowOrigins: ['http://localhost:3000', 'http://localhost:5173'],
@@ -103,6 +129,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     },
     functions: functionSizing,
     indexer: { failureRetention: Duration.days(14) },
+    auth: { threatProtection: 'FULL_FUNCTION', deletionProtection: true },
+    listings: { maxPendingPerProvider: 5 },
     api: {
       throttle: { burstLimit: 200, rateLimit: 100 },
       // Fill in the public site's origin(s) before the first browser client ships.

@@ -7,8 +7,10 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
+import { TABLE_INDEXES } from '../../functions/adapters/dynamodb/programs-table';
 import {
   directoryFunctions,
+  dynamoDbPermissions,
   functionRoleName,
   openSearchPermissions,
   type DirectoryFunctionName,
@@ -40,7 +42,8 @@ const esmRequireBanner =
 
 export type ResourceAccess =
   | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly level: OpenSearchAccessLevel }
-  | { readonly kind: 'dynamodb-stream'; readonly table: ITable };
+  | { readonly kind: 'dynamodb-stream'; readonly table: ITable }
+  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' };
 
 export interface DirectoryFunctionProps {
   readonly config: StageConfig;
@@ -154,6 +157,14 @@ export class DirectoryFunction extends Construct {
           'Reading a DynamoDB stream needs dynamodb:ListStreams, which supports no resource-level permissions (AWS requires Resource "*"); DescribeStream/GetRecords/GetShardIterator stay scoped to the one stream ARN.',
         );
         return access.table.grantStreamRead(this.role);
+      case 'dynamodb-table':
+        // Each index by name rather than grantReadData's `<table>/index/*`, so the role reaches
+        // exactly the indexes the layout defines and needs no wildcard acknowledgement.
+        return Grant.addToPrincipal({
+          grantee: this.role,
+          actions: [...dynamoDbPermissions[access.level]],
+          resourceArns: [access.table.tableArn, ...TABLE_INDEXES.map((index) => `${access.table.tableArn}/index/${index.indexName}`)],
+        });
     }
   }
 }

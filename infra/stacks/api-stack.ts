@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -8,7 +8,9 @@ import {
   LogGroupLogDestination,
   type CorsPreflightOptions,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -20,6 +22,7 @@ import {
   directoryFunctionNames,
   directoryFunctions,
   searchIndexAlias,
+  type DirectoryFunctionDefinition,
   type DirectoryFunctionName,
 } from '../config/functions';
 import type { StageConfig } from '../config/stages';
@@ -32,16 +35,22 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   /** Host name of the domain (no scheme), as CloudFormation reports it. */
   readonly searchDomainEndpoint: string;
+  /** Issues the provider and reviewer tokens the JWT authorizer accepts, to `userPoolClient` only. */
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
 }
 
-/** The code: the functions, the public HTTP API in front of the read side, and the stream indexer. */
+/**
+ * The code: the functions, the HTTP API in front of them (public search routes, and provider and
+ * reviewer routes behind the user pool's JWT authorizer), and the stream indexer.
+ */
 export class ApiStack extends Stack {
   readonly functions: Readonly<Record<DirectoryFunctionName, DirectoryFunction>>;
   readonly httpApi: HttpApi;
   readonly indexFailures: Queue;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
-    const { config, table, searchDomainEndpoint, ...stackProps } = props;
+    const { config, table, searchDomainEndpoint, userPool, userPoolClient, ...stackProps } = props;
     super(scope, id, stackProps);
 
     // The ARN comes from the domain's fixed name rather than an export, so grants and their nag
@@ -51,18 +60,26 @@ export class ApiStack extends Stack {
       domainEndpoint: searchDomainEndpoint,
     });
 
-    const environment = {
-      PROGRAMS_TABLE: table.tableName,
-      OPENSEARCH_URL: `https://${searchDomainEndpoint}`,
-      OPENSEARCH_AUTH: 'sigv4',
-      SEARCH_INDEX_ALIAS: searchIndexAlias,
+    // Each function is told only about the resources its handler reads settings for.
+    const environments = {
+      search: {
+        PROGRAMS_TABLE: table.tableName,
+        OPENSEARCH_URL: `https://${searchDomainEndpoint}`,
+        OPENSEARCH_AUTH: 'sigv4',
+        SEARCH_INDEX_ALIAS: searchIndexAlias,
+      },
+      listings: {
+        PROGRAMS_TABLE: table.tableName,
+        MAX_PENDING_LISTINGS: String(config.listings.maxPendingPerProvider),
+      },
     };
 
     const functions = Object.fromEntries(
       directoryFunctionNames.map((name) => {
-        const fn = new DirectoryFunction(this, constructId(name), { config, name, environment });
-        const level = directoryFunctions[name].openSearchAccess;
-        if (level !== 'none') fn.grant({ kind: 'opensearch', domain, level });
+        const definition: DirectoryFunctionDefinition = directoryFunctions[name];
+        const fn = new DirectoryFunction(this, constructId(name), { config, name, environment: environments[definition.environment] });
+        if (definition.openSearchAccess !== 'none') fn.grant({ kind: 'opensearch', domain, level: definition.openSearchAccess });
+        if (definition.dynamoDbAccess !== 'none') fn.grant({ kind: 'dynamodb-table', table, level: definition.dynamoDbAccess });
         return [name, fn];
       }),
     ) as Record<DirectoryFunctionName, DirectoryFunction>;
@@ -102,18 +119,25 @@ export class ApiStack extends Stack {
       }),
     );
 
-    this.httpApi = this.publicApi(config, functions);
+    this.httpApi = this.httpApiFor(config, functions, userPool, userPoolClient);
 
     new CfnOutput(this, 'IndexStreamFailuresQueueUrl', { value: this.indexFailures.queueUrl });
   }
 
-  private publicApi(config: StageConfig, functions: Record<DirectoryFunctionName, DirectoryFunction>): HttpApi {
+  private httpApiFor(
+    config: StageConfig,
+    functions: Record<DirectoryFunctionName, DirectoryFunction>,
+    userPool: IUserPool,
+    userPoolClient: IUserPoolClient,
+  ): HttpApi {
     const cors: CorsPreflightOptions | undefined =
       config.api.corsAllowOrigins.length > 0
         ? {
             allowOrigins: [...config.api.corsAllowOrigins],
-            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.OPTIONS],
-            allowHeaders: ['content-type'],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
+            allowHeaders: ['content-type', 'authorization', 'if-match', 'idempotency-key'],
+            // A browser may read only these response headers; updates need the ETag, creations the Location.
+            exposeHeaders: ['etag', 'location', 'idempotent-replayed'],
             // Lets browsers reuse one preflight per origin for a day instead of one per request.
             maxAge: Duration.days(1),
           }
@@ -121,7 +145,7 @@ export class ApiStack extends Stack {
 
     const api = new HttpApi(this, 'HttpApi', {
       apiName: `${config.resourcePrefix}-api`,
-      description: 'Public, read-only search API of the treatment program directory',
+      description: 'Treatment program directory: public search, and listing management for providers and reviewers',
       // The default stage that HttpApi would create accepts neither throttling nor access logs.
       createDefaultStage: false,
       ...(cors ? { corsPreflight: cors } : {}),
@@ -157,23 +181,30 @@ export class ApiStack extends Stack {
       },
     });
 
-    const routes: Array<[path: string, name: DirectoryFunctionName]> = [
-      ['/v1/programs', 'search-programs'],
-      ['/v1/programs/{id}', 'get-program'],
-      ['/v1/openapi.json', 'openapi-document'],
-    ];
-    for (const [path, name] of routes) {
+    // Checks signature (the pool's published keys), issuer, audience (the web client) and expiry
+    // before a function runs; handlers read who is calling from the verified claims only.
+    const userPoolAuthorizer = new HttpJwtAuthorizer(
+      'UserPoolAuthorizer',
+      `https://cognito-idp.${Aws.REGION}.amazonaws.com/${userPool.userPoolId}`,
+      { authorizerName: `${config.resourcePrefix}-user-pool`, jwtAudience: [userPoolClient.userPoolClientId] },
+    );
+
+    for (const name of directoryFunctionNames) {
+      const { route }: DirectoryFunctionDefinition = directoryFunctions[name];
+      if (!route) continue;
+      const [method, path] = route.routeKey.split(' ') as [keyof typeof HttpMethod, string];
       api.addRoutes({
         path,
-        methods: [HttpMethod.GET],
+        methods: [HttpMethod[method]],
         integration: new HttpLambdaIntegration(`${constructId(name)}Integration`, functions[name].function),
+        ...(route.authorization === 'jwt' ? { authorizer: userPoolAuthorizer } : {}),
       });
     }
 
     acknowledgeNag(
       api,
       'AwsSolutions-APIG4',
-      'The directory is public by design: anonymous visitors search published program listings through read-only GET routes that expose no personal data; abuse is bounded by stage throttling.',
+      'Search is public by design: anonymous visitors read published program listings through GET routes that expose no personal data, bounded by stage throttling; every provider and reviewer route uses the Cognito JWT authorizer.',
     );
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });

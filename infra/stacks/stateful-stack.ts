@@ -1,8 +1,10 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { Domain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { Construct } from 'constructs';
+import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/dynamodb/programs-table';
 import type { StageConfig } from '../config/stages';
+import { ProviderUserPool } from '../constructs/provider-user-pool';
 import { SearchDomain } from '../constructs/search-domain';
 
 export interface StatefulStackProps extends StackProps {
@@ -10,12 +12,14 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * What holds data: the programs table (source of truth) and the search domain (derived from it).
- * Kept apart from the API stack so code deploys never touch, or risk replacing, either.
+ * What holds data: the programs table (source of truth), the search domain (derived from it) and
+ * the user pool (provider and reviewer accounts). Kept apart from the API stack so code deploys
+ * never touch, or risk replacing, any of them.
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly searchDomain: Domain;
+  readonly users: ProviderUserPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -24,8 +28,8 @@ export class StatefulStack extends Stack {
     // No tableName: generated names never collide between stages or regions, and the functions
     // read the name from PROGRAMS_TABLE anyway.
     this.table = new Table(this, 'Programs', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
@@ -35,9 +39,23 @@ export class StatefulStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
+    // The same indexes the local stack creates (ensureProgramsTable): a provider's listings, and
+    // the review queue. ALL projections let either serve a page without reading the base table.
+    for (const index of TABLE_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
     this.searchDomain = new SearchDomain(this, 'Search', { config }).domain;
+    this.users = new ProviderUserPool(this, 'Users', { config });
 
     new CfnOutput(this, 'ProgramsTableName', { value: this.table.tableName });
     new CfnOutput(this, 'SearchDomainEndpoint', { value: `https://${this.searchDomain.domainEndpoint}` });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
   }
 }

@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { BearerTokenVerifier } from '../auth/verify-bearer-token';
 import { createLambdaContext } from '../lambda/lambda-context';
 import { toApiGatewayEvent } from './api-gateway-event';
-import { RouteMatcher, type RouteTable } from './route-table';
+import { jwtAuthorizerContext } from './authorizer-claims';
+import { RouteMatcher, type ApiHandler, type RouteTable } from './route-table';
 
 export interface ApiGatewayAdapterOptions {
   port: number;
   host?: string;
   routes: RouteTable;
+  /** The JWT authorizer's check, needed when a route is marked `authorizer: 'jwt'`. */
+  verifyBearerToken?: BearerTokenVerifier;
   log?: (line: string) => void;
 }
 
@@ -27,6 +31,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions): Promise<ApiGatewayAdapter> {
   const log = options.log ?? ((line) => console.error(line));
   const matcher = new RouteMatcher(options.routes);
+  const { verifyBearerToken } = options;
+  if (matcher.hasJwtRoutes && !verifyBearerToken) throw new Error('Routes behind the JWT authorizer need verifyBearerToken');
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = (request.method ?? 'GET').toUpperCase();
@@ -43,11 +49,22 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
       return sendError(response, 405, 'invalid_request', `${method} is not allowed on ${rawPath}; use ${match.allowedMethods.join(' or ')}`);
     }
 
-    const event = toApiGatewayEvent(request, body, match);
+    let event: APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer = toApiGatewayEvent(request, body, match);
+    if (match.authorizer === 'jwt') {
+      // As API Gateway: the authorizer runs before the integration, and a refused request costs no invocation.
+      const verification = await verifyBearerToken!(event.headers.authorization);
+      if (!verification.ok) {
+        response.setHeader('www-authenticate', verification.failure === 'missing' ? 'Bearer' : `Bearer error="invalid_token", error_description="${verification.message}"`);
+        return sendError(response, 401, 'unauthorized', verification.message);
+      }
+      event = { ...event, requestContext: { ...event.requestContext, authorizer: jwtAuthorizerContext(verification.claims) } };
+    }
     const functionName = `local-${match.routeKey.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
     let result: APIGatewayProxyResultV2<object> | undefined | void;
     try {
-      result = await match.handler(event, createLambdaContext(functionName));
+      // Protected handlers only ever receive events that carry the authorizer context set above.
+      const handler = (await match.resolveHandler()) as ApiHandler;
+      result = await handler(event, createLambdaContext(functionName));
     } catch (error) {
       log(`[api] ${match.routeKey} (request ${event.requestContext.requestId}) threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return sendError(response, 500, 'internal', 'Internal server error');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directoryFunctionNames } from '../../infra/config/functions';
+import { directoryFunctionNames, directoryFunctions, type DirectoryFunctionDefinition } from '../../infra/config/functions';
 import { functionRuntime } from '../../infra/constructs/directory-function';
 import { onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
@@ -33,7 +33,7 @@ function bundleDir(stage: SynthesizedStage, fn: CfnResource): string {
 }
 
 describe('functions', () => {
-  it('are exactly the four directory functions, and there is no other Lambda anywhere', () => {
+  it('are exactly the directory functions, and there is no other Lambda anywhere', () => {
     for (const stage of [dev, prod]) {
       expect(lambdaFunctions(stage)).toHaveLength(directoryFunctionNames.length);
       stage.stateful.resourceCountIs('AWS::Lambda::Function', 0);
@@ -77,10 +77,11 @@ describe('functions', () => {
     }
   });
 
-  it('receive the table name, the HTTPS domain endpoint and SigV4 settings', () => {
+  it('receive the table name, the HTTPS domain endpoint and SigV4 settings (search side)', () => {
     for (const stage of [dev, prod]) {
-      for (const [id, fn] of lambdaFunctions(stage)) {
-        const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      for (const name of directoryFunctionNames.filter((fn) => directoryFunctions[fn].environment === 'search')) {
+        const id = name;
+        const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
         expect(variables, id).toMatchObject({
           OPENSEARCH_AUTH: 'sigv4',
           SEARCH_INDEX_ALIAS: 'programs',
@@ -89,6 +90,19 @@ describe('functions', () => {
         expect(renderCfn(variables.OPENSEARCH_URL), id).toMatch(/^https:\/\//);
         expect(JSON.stringify(variables.OPENSEARCH_URL), id).toContain('DomainEndpoint');
         expect(JSON.stringify(variables.PROGRAMS_TABLE), id).toContain(`IopDirectory-${stage.config.stage}-Stateful`);
+      }
+    }
+  });
+
+  it('receive the table name and the pending-listing limit, and nothing about search (listing side)', () => {
+    for (const stage of [dev, prod]) {
+      const names = directoryFunctionNames.filter((fn) => directoryFunctions[fn].environment === 'listings');
+      expect(names).toHaveLength(9);
+      for (const name of names) {
+        const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(Object.keys(variables).sort(), name).toEqual(['MAX_PENDING_LISTINGS', 'NODE_OPTIONS', 'PROGRAMS_TABLE']);
+        expect(variables.MAX_PENDING_LISTINGS, name).toBe(String(stage.config.listings.maxPendingPerProvider));
+        expect(JSON.stringify(variables.PROGRAMS_TABLE), name).toContain(`IopDirectory-${stage.config.stage}-Stateful`);
       }
     }
   });
@@ -155,19 +169,21 @@ describe('stream indexer', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes the three GET paths to their functions', () => {
+  const routedFunctions = directoryFunctionNames.filter((name) => (directoryFunctions[name] as DirectoryFunctionDefinition).route);
+  const routeOf = (name: (typeof directoryFunctionNames)[number]) => (directoryFunctions[name] as DirectoryFunctionDefinition).route!;
+
+  it('routes every route key to its own function with payload format 2.0', () => {
     for (const stage of [dev, prod]) {
       const routes = resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties?.RouteKey);
-      expect(routes.sort()).toEqual(['GET /v1/openapi.json', 'GET /v1/programs', 'GET /v1/programs/{id}']);
+      expect(routes.sort()).toEqual(routedFunctions.map((name) => routeOf(name).routeKey).sort());
+      expect(routes).toEqual(
+        expect.arrayContaining(['GET /v1/programs', 'GET /v1/programs/{id}', 'GET /v1/openapi.json', 'GET /v1/listings/{id}/history', 'POST /v1/review/{id}/reject']),
+      );
 
       const integrations = Object.fromEntries(
         resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Integration').map(([id, integration]) => [id, integration]),
       );
-      const expected: Record<string, (typeof directoryFunctionNames)[number]> = {
-        'GET /v1/programs': 'search-programs',
-        'GET /v1/programs/{id}': 'get-program',
-        'GET /v1/openapi.json': 'openapi-document',
-      };
+      const expected = Object.fromEntries(routedFunctions.map((name) => [routeOf(name).routeKey, name]));
       for (const [, route] of resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Route')) {
         const routeKey = String(route.Properties?.RouteKey);
         const integrationId = renderCfn(route.Properties?.Target).replace(/^integrations\/\$\{(.+)\}$/, '$1');
@@ -175,6 +191,53 @@ describe('HTTP API', () => {
         expect(integration?.Properties?.PayloadFormatVersion, routeKey).toBe('2.0');
         const fnId = stage.stacks.api.getLogicalId(stage.stacks.api.functions[expected[routeKey]!].function.node.defaultChild as never);
         expect(integration?.Properties?.IntegrationUri, routeKey).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+      }
+    }
+  });
+
+  it("has one JWT authorizer that trusts the user pool's issuer and only the web client", () => {
+    for (const stage of [dev, prod]) {
+      const authorizer = onlyResource(stage.api, 'AWS::ApiGatewayV2::Authorizer');
+      expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+      const jwt = authorizer.Properties?.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
+      const issuer = renderCfn(jwt.Issuer);
+      expect(issuer).toMatch(/^https:\/\/cognito-idp\.\$\{AWS::Region\}\.amazonaws\.com\//);
+      // The pool id and client id are the stateful stack's, by reference.
+      const { users } = stage.stacks.stateful;
+      const poolId = stage.stacks.stateful.getLogicalId(users.userPool.node.defaultChild as never);
+      const clientId = stage.stacks.stateful.getLogicalId(users.client.node.defaultChild as never);
+      expect(issuer).toMatch(new RegExp(`/\\{"Fn::GetStackOutput":.*"OutputName":"PublishOutputRef${poolId}[0-9A-F]*"\\}\\}$`));
+      expect(jwt.Audience).toHaveLength(1);
+      expect(JSON.stringify(jwt.Audience[0])).toMatch(new RegExp(`"PublishOutputRef${clientId}[0-9A-F]*"`));
+    }
+  });
+
+  it('puts the authorizer on every listing and review route and on none of the public ones', () => {
+    for (const stage of [dev, prod]) {
+      const [authorizerId] = resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Authorizer')[0]!;
+      const byKey = Object.fromEntries(resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Route').map(([, route]) => [String(route.Properties?.RouteKey), route]));
+      const protectedKeys: string[] = routedFunctions.filter((name) => routeOf(name).authorization === 'jwt').map((name) => routeOf(name).routeKey);
+      expect(protectedKeys.sort()).toEqual(
+        [
+          'POST /v1/listings',
+          'GET /v1/listings',
+          'GET /v1/listings/{id}',
+          'PUT /v1/listings/{id}',
+          'DELETE /v1/listings/{id}',
+          'GET /v1/listings/{id}/history',
+          'GET /v1/review/queue',
+          'POST /v1/review/{id}/approve',
+          'POST /v1/review/{id}/reject',
+        ].sort(),
+      );
+      for (const [routeKey, route] of Object.entries(byKey)) {
+        if (protectedKeys.includes(routeKey)) {
+          expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+        } else {
+          expect(routeKey).toMatch(/^GET \/v1\/(programs|openapi)/);
+          expect(route.Properties?.AuthorizationType ?? 'NONE', routeKey).toBe('NONE');
+          expect(route.Properties, routeKey).not.toHaveProperty('AuthorizerId');
+        }
       }
     }
   });
@@ -208,7 +271,10 @@ describe('HTTP API', () => {
       }
       expect(api.Properties?.CorsConfiguration).toMatchObject({
         AllowOrigins: [...stage.config.api.corsAllowOrigins],
-        AllowMethods: ['GET', 'OPTIONS'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        // Browsers must be allowed to send the bearer token and the listing preconditions, and to read the ETag.
+        AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'if-match', 'idempotency-key']),
+        ExposeHeaders: expect.arrayContaining(['etag', 'location']),
       });
     }
   });

@@ -3,6 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { directoryFunctionNames, directoryFunctions, dynamoDbPermissions, type DirectoryFunctionName } from '../../infra/config/functions';
 import type { StageName } from '../../infra/config/stages';
 import { asArray, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
@@ -41,7 +42,7 @@ function identityStatements(stage: SynthesizedStage): Array<{ policy: string; st
   return found;
 }
 
-function policyOf(stage: SynthesizedStage, name: 'search-programs' | 'get-program' | 'openapi-document' | 'index-stream') {
+function policyOf(stage: SynthesizedStage, name: DirectoryFunctionName) {
   const roleId = stage.stacks.api.getLogicalId(stage.stacks.api.functions[name].role.node.defaultChild as never);
   return identityStatements(stage).filter(({ policy }) => policy.startsWith(roleId.replace(/[0-9A-F]{8}$/, '')));
 }
@@ -85,7 +86,7 @@ describe('IAM', () => {
   it('gives every function its own role with no managed policies, assumable only by Lambda', () => {
     for (const stage of each()) {
       const roles = resourcesOfType(stage.api, 'AWS::IAM::Role');
-      expect(roles).toHaveLength(4);
+      expect(roles).toHaveLength(directoryFunctionNames.length);
       for (const [id, role] of roles) {
         expect(role.Properties?.ManagedPolicyArns, id).toBeUndefined();
         expect(role.Properties?.AssumeRolePolicyDocument, id).toEqual({
@@ -120,15 +121,55 @@ describe('IAM', () => {
           'sqs:SendMessage',
         ].sort(),
       );
-      // No function may touch the table itself; the indexer only reads its stream.
-      for (const { statement } of identityStatements(stage)) {
-        for (const action of asArray(statement.Action)) {
-          expect(action).not.toMatch(/^dynamodb:(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchWriteItem|BatchGetItem)$/);
+      for (const name of listingFunctionNames) {
+        const tableActions = [...dynamoDbPermissions[directoryFunctions[name].dynamoDbAccess]];
+        expect(actionsOf(policyOf(stage, name)), name).toEqual([...base, ...tableActions].sort());
+      }
+      // Only the listing functions touch the table itself; the indexer only reads its stream.
+      const tableUsers = directoryFunctionNames.filter((name) => actionsOf(policyOf(stage, name)).some((action) => /^dynamodb:(GetItem|Query)$/.test(action)));
+      expect(tableUsers.sort()).toEqual([...listingFunctionNames].sort());
+    }
+  });
+
+  it('gives read-only listing functions no write action, and nobody Scan, DeleteItem or batch writes', () => {
+    for (const stage of each()) {
+      for (const name of listingFunctionNames.filter((fn) => directoryFunctions[fn].dynamoDbAccess === 'read')) {
+        expect(actionsOf(policyOf(stage, name)).filter((action) => action.startsWith('dynamodb:')), name).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      }
+      for (const { policy, statement } of identityStatements(stage)) {
+        for (const action of asArray(statement.Action)) expect(action, policy).not.toMatch(/^dynamodb:(Scan|DeleteItem|BatchWriteItem|DeleteTable|UpdateTable|\*)/);
+      }
+    }
+  });
+
+  it('scopes listing functions to the table and its two named indexes, with "*" only for X-Ray', () => {
+    for (const stage of each()) {
+      for (const name of listingFunctionNames) {
+        for (const { statement } of policyOf(stage, name)) {
+          for (const action of asArray(statement.Action)) expect(action, name).not.toContain('*');
+          const resources = asArray(statement.Resource);
+          if (resources.includes('*')) {
+            expect(asArray(statement.Action).sort(), name).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+            continue;
+          }
+          for (const resource of resources.map(renderCfn)) expect(resource, name).not.toContain('*');
+          if (asArray(statement.Action).some((action) => String(action).startsWith('dynamodb:'))) {
+            // The table ARN is a cross-stack reference; what follows it must be nothing or one named index.
+            const rendered = resources.map(renderCfn);
+            for (const arn of rendered) expect(arn, name).toMatch(/Programs[0-9A-F]{8}Arn/);
+            expect(rendered.map((arn) => arn.replace(/^(\{.*\}|\$\{[^}]+\})/, '<table>')).sort(), name).toEqual([
+              '<table>',
+              '<table>/index/gsi1',
+              '<table>/index/gsi2',
+            ]);
+          }
         }
       }
     }
   });
 });
+
+const listingFunctionNames = directoryFunctionNames.filter((name) => directoryFunctions[name].environment === 'listings');
 
 /** Acknowledgements as recorded on construct metadata by Validations.of(...).acknowledge. */
 function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
@@ -196,7 +237,8 @@ describe('cdk-nag AwsSolutions', () => {
   it('acknowledges exactly the reviewed set of findings', () => {
     const inventory = (stage: SynthesizedStage) =>
       [...new Set(acknowledgements(stage.app).map(({ path, id }) => `${path} ${id.replace(/\[Resource::.*:domain\/[^/]+\//, '[Resource::<domain>/')}`))].sort();
-    const functionRoles = ['GetProgram', 'IndexStream', 'OpenapiDocument', 'SearchPrograms'];
+    // Every role acknowledges X-Ray's Resource "*".
+    const functionRoles = directoryFunctionNames.map((name) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase()));
     const expected = (stage: StageName, singleNode: boolean) =>
       [
         `IopDirectory-${stage}-Api/HttpApi AwsSolutions-APIG4`,
@@ -205,6 +247,8 @@ describe('cdk-nag AwsSolutions', () => {
         ...['GetProgram', 'IndexStream', 'SearchPrograms'].map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/*]`),
         `IopDirectory-${stage}-Api/IndexStream/Role AwsSolutions-IAM5[Resource::<domain>/programs-*]`,
         `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS1`,
+        // MFA stays optional; the Plus plan's threat protection covers risky sign-ins instead.
+        `IopDirectory-${stage}-Stateful/Users/Pool AwsSolutions-COG2`,
         `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS3`,
         ...(singleNode
           ? [`IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS4`, `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS7`]

@@ -37,6 +37,33 @@ describe('programs table', () => {
     }
   });
 
+  it('has the owner (gsi1) and review-queue (gsi2) indexes, projecting every attribute', () => {
+    for (const stage of [dev, prod]) {
+      const table = onlyResource(stage.stateful, 'AWS::DynamoDB::Table');
+      expect(table.Properties?.GlobalSecondaryIndexes).toEqual([
+        {
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ]);
+      expect(table.Properties?.AttributeDefinitions).toEqual(
+        expect.arrayContaining(['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      );
+    }
+  });
+
   it('is retained and deletion-protected in prod only', () => {
     const prodTable = onlyResource(prod.stateful, 'AWS::DynamoDB::Table');
     expect(prodTable.DeletionPolicy).toBe('Retain');
@@ -50,6 +77,58 @@ describe('programs table', () => {
   it('sits in a termination-protected stack in prod', () => {
     expect(prod.stacks.stateful.terminationProtection).toBe(true);
     expect(dev.stacks.stateful.terminationProtection).toBe(false);
+  });
+});
+
+describe('user pool', () => {
+  it('signs in by verified email with a strong password policy, optional TOTP MFA and threat protection', () => {
+    for (const stage of [dev, prod]) {
+      const pool = onlyResource(stage.stateful, 'AWS::Cognito::UserPool');
+      expect(pool.Properties).toMatchObject({
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: ['email'],
+        UsernameConfiguration: { CaseSensitive: false },
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        UserPoolTier: 'PLUS',
+        UserPoolAddOns: { AdvancedSecurityMode: stage.config.auth.threatProtection === 'FULL_FUNCTION' ? 'ENFORCED' : 'AUDIT' },
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+        DeletionProtection: stage.config.auth.deletionProtection ? 'ACTIVE' : 'INACTIVE',
+      });
+      expect((pool.Properties?.Policies as { PasswordPolicy: Record<string, unknown> }).PasswordPolicy).toMatchObject({
+        MinimumLength: 12,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      });
+    }
+    expect(onlyResource(prod.stateful, 'AWS::Cognito::UserPool').Properties?.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
+    expect(onlyResource(prod.stateful, 'AWS::Cognito::UserPool').DeletionPolicy).toBe('Retain');
+  });
+
+  it('has one public web client using SRP, without OAuth flows', () => {
+    for (const stage of [dev, prod]) {
+      const client = onlyResource(stage.stateful, 'AWS::Cognito::UserPoolClient');
+      expect(client.Properties).toMatchObject({
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        PreventUserExistenceErrors: 'ENABLED',
+        EnableTokenRevocation: true,
+      });
+      expect(client.Properties?.AllowedOAuthFlowsUserPoolClient).toBe(false);
+      expect(client.Properties).not.toHaveProperty('CallbackURLs');
+    }
+  });
+
+  it('has the reviewers group', () => {
+    for (const stage of [dev, prod]) {
+      const group = onlyResource(stage.stateful, 'AWS::Cognito::UserPoolGroup');
+      expect(group.Properties?.GroupName).toBe('reviewers');
+      const poolId = resourcesOfType(stage.stateful, 'AWS::Cognito::UserPool')[0]![0];
+      expect(group.Properties?.UserPoolId).toEqual({ Ref: poolId });
+    }
   });
 });
 

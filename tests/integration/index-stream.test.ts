@@ -87,7 +87,7 @@ describe('stream indexer', () => {
     const other: DynamoDBRecord = {
       ...record('INSERT', makeProgram(SOURCE, 'not-a-program')),
     };
-    other.dynamodb!.NewImage = marshall({ pk: 'LISTING#1', sk: 'META', kind: 'listing' }) as never;
+    other.dynamodb!.NewImage = marshall({ pk: 'AUDIT#1', sk: 'META', kind: 'audit' }) as never;
     expect(await deliver(other)).toEqual({ batchItemFailures: [] });
   });
 

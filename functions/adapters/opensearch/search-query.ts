@@ -153,8 +153,11 @@ export function buildSearchBody(criteria: SearchCriteria, searchAfter?: unknown[
         fields: ['name^3', 'organization^2', 'description'],
         type: 'best_fields',
         operator: 'and',
-        fuzziness: 'AUTO',
+        // One edit from five letters, two from nine: enough for the typos people make, and far
+        // fewer term expansions than the default AUTO (3,6) at 200k programs.
+        fuzziness: 'AUTO:5,9',
         prefix_length: 1,
+        max_expansions: 20,
       },
     });
   }

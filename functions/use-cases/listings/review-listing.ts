@@ -48,7 +48,7 @@ export async function approveListing(
     updatedAt: now,
     history: [
       ...listing.history,
-      { at: now, actor: identity.sub, role: 'reviewer', action: 'approved', changes: changedFields(listing.live ? pick(listing.live, pending) : undefined, pending) },
+      { at: now, actor: identity.sub, role: 'reviewer', action: 'approved', changes: changedFields(listing.live, pending) },
     ],
   };
   const saved = await saveOver(listing, next, deps);
@@ -80,12 +80,4 @@ export async function rejectListing(
   };
   const saved = await saveOver(listing, next, deps);
   return { listing: toListingView(saved), etag: etagOf(saved) };
-}
-
-/** The live program's record fields only, to compare with a pending version. */
-function pick(live: Program, like: object): Record<string, unknown> {
-  const source = live as unknown as Record<string, unknown>;
-  const keys = new Set([...Object.keys(like), ...Object.keys(live)]);
-  for (const internal of ['id', 'source', 'externalId', 'status', 'version', 'contentHash', 'createdAt', 'updatedAt']) keys.delete(internal);
-  return Object.fromEntries([...keys].map((key) => [key, source[key]]));
 }

@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../support/http';
+import { providerToken, reviewerToken } from '../support/tokens';
+
+type Caller = 'anonymous' | 'owner' | 'otherProvider' | 'reviewer';
+
+const body = {
+  name: 'Authorization Matrix Program',
+  address: { street1: '1 Elm St', city: 'Montpelier', state: 'VT', zip: '05602' },
+  levelsOfCare: ['outpatient'],
+  delivery: ['in_person'],
+};
+
+const tokens: Partial<Record<Caller, string>> = {};
+let listingId = '';
+let toReject = '';
+
+beforeAll(async () => {
+  tokens.owner = await providerToken(`matrix-owner-${process.pid}`);
+  tokens.otherProvider = await providerToken(`matrix-other-${process.pid}`);
+  tokens.reviewer = await reviewerToken(`matrix-reviewer-${process.pid}`);
+  listingId = (await api<{ id: string }>('POST', '/v1/listings', { token: tokens.owner, body })).body.id;
+  toReject = (await api<{ id: string }>('POST', '/v1/listings', { token: tokens.owner, body: { ...body, name: 'To Reject' } })).body.id;
+});
+
+/**
+ * Every route against every caller, in an order where state-changing calls come after the reads
+ * they would affect. Someone else's listing is 404 (existence does not leak); review routes are
+ * 403 for providers; everything is 401 without a token.
+ */
+const matrix: [string, string, () => string, Record<Caller, number>, unknown?][] = [
+  ['GET', 'list own listings', () => '/v1/listings', { anonymous: 401, owner: 200, otherProvider: 200, reviewer: 200 }],
+  ['GET', 'read a listing', () => `/v1/listings/${listingId}`, { anonymous: 401, owner: 200, otherProvider: 404, reviewer: 200 }],
+  ['GET', 'read its history', () => `/v1/listings/${listingId}/history`, { anonymous: 401, owner: 200, otherProvider: 404, reviewer: 200 }],
+  ['GET', 'read the review queue', () => '/v1/review/queue', { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
+  ['PUT', 'edit a listing', () => `/v1/listings/${listingId}`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }, body],
+  ['POST', 'approve', () => `/v1/review/${listingId}/approve`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
+  ['POST', 'reject', () => `/v1/review/${toReject}/reject`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }, { reason: 'Incomplete' }],
+  ['DELETE', 'archive', () => `/v1/listings/${listingId}`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }],
+  ['POST', 'create a listing', () => '/v1/listings', { anonymous: 401, owner: 201, otherProvider: 201, reviewer: 201 }, body],
+];
+
+describe('authorization matrix', () => {
+  it.each(matrix)('%s %s', async (method, _label, path, expected, requestBody) => {
+    for (const [caller, status] of Object.entries(expected) as [Caller, number][]) {
+      const headers = method === 'PUT' ? { 'if-match': '*' } : undefined;
+      const response = await api(method, path(), { token: tokens[caller], body: requestBody, headers });
+      expect({ caller, status: response.status }).toEqual({ caller, status });
+      if (status >= 400) {
+        const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' }[status];
+        expect(response.body).toMatchObject({ error: { code } });
+      }
+    }
+  });
+
+  it("lists only the caller's own listings", async () => {
+    const others = await api<{ items: { id: string }[] }>('GET', '/v1/listings?limit=100', { token: tokens.otherProvider });
+    expect(others.body.items.map((item) => item.id)).not.toContain(listingId);
+    const own = await api<{ items: { id: string }[] }>('GET', '/v1/listings?limit=100', { token: tokens.owner });
+    expect(own.body.items.map((item) => item.id)).toEqual(expect.arrayContaining([listingId, toReject]));
+  });
+});
