@@ -59,6 +59,7 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
   const chunkSize = options.chunkSize ?? 500;
   const firstLineOfKey = new Map<string, number>();
   let chunk: AcceptedRow[] = [];
+  let writing: Promise<void> = Promise.resolve();
 
   const reject = (line: number, details: ErrorDetail[]) => {
     summary.rejected++;
@@ -92,11 +93,16 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
       program: { ...resolved, id: programIdFor(source, record.externalId), contentHash: contentHash(resolved) },
     });
     if (chunk.length >= chunkSize) {
-      await writeChunk(chunk, deps.store, summary, options);
-      chunk = [];
+      // One chunk is written while the next is read and validated; at most two are in memory.
+      await writing;
       options.onProgress?.(summary);
+      writing = writeChunk(chunk, deps.store, summary, options);
+      // Handled when awaited above; this only keeps a failure from counting as unhandled meanwhile.
+      writing.catch(() => undefined);
+      chunk = [];
     }
   }
+  await writing;
   if (chunk.length > 0) await writeChunk(chunk, deps.store, summary, options);
   options.onProgress?.(summary);
   return summary;

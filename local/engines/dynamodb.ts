@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
+import { fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { fileURLToPath } from 'node:url';
 
 export interface DynamoDbEngine {
   /** The DynamoDB-compatible HTTP endpoint, e.g. http://127.0.0.1:43121 */
@@ -12,7 +12,7 @@ export interface DynamoDbEngine {
 }
 
 /**
- * The DynamoDB engine for a local stack: dynalite in this process, its LevelDB files under
+ * The DynamoDB engine for a local stack: dynalite in a child process, its LevelDB files under
  * DATA_DIR/dynamodb so a restart finds the data again. DYNAMODB_ENDPOINT overrides it with a
  * server someone else runs.
  */
@@ -24,31 +24,25 @@ export async function startDynamoDb(options: { dataDir: string }): Promise<Dynam
   return launchDynalite({ path });
 }
 
-/** A dynalite server on a free port; in memory unless `path` is given. */
+/** A dynalite server in a child process on a free port; in memory unless `path` is given. */
 export async function launchDynalite(options: { path?: string } = {}): Promise<DynamoDbEngine> {
-  // Tables are usable the moment CreateTable returns, like on-demand tables appear to a test.
-  const server: Server = dynalite({
-    ...(options.path ? { path: options.path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const child = fork(fileURLToPath(new URL('./dynalite-server.mjs', import.meta.url)), options.path ? [options.path] : [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite exited with code ${code} before it listened`)));
   });
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('dynalite did not report its port');
   let stopping: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint: `http://127.0.0.1:${port}`,
     external: false,
     stop: () => {
-      stopping ??= new Promise<void>((resolve, reject) => {
-        // dynalite's close waits for its LevelDB to close, which waits for idle keep-alive
-        // sockets of SDK clients that may never go away on their own.
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
+      stopping ??= new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
       });
       return stopping;
     },

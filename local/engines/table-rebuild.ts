@@ -2,7 +2,6 @@ import {
   BatchWriteItemCommand,
   CreateTableCommand,
   DeleteTableCommand,
-  DescribeTableCommand,
   ResourceNotFoundException,
   ScanCommand,
   type AttributeValue,
@@ -12,6 +11,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describeTable } from '../../functions/adapters/dynamodb/programs-table';
 import { retryLeftovers } from '../../functions/adapters/dynamodb/retry';
 
 /**
@@ -119,15 +119,6 @@ async function waitForTable(client: DynamoDBClient, tableName: string, done: (ta
   while (!done(await describeTable(client, tableName))) {
     if (Date.now() > deadline) throw new Error(`Table ${tableName} did not settle within ${timeoutMs / 1000}s`);
     await sleep(50);
-  }
-}
-
-async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
-  try {
-    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw error;
   }
 }
 

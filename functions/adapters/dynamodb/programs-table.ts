@@ -133,7 +133,8 @@ async function waitForIndexes(client: DynamoDBClient, tableName: string, timeout
   }
 }
 
-async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
+/** The table's description, or undefined when it does not exist. */
+export async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
   try {
     return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
