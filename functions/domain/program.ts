@@ -163,7 +163,30 @@ export interface Program extends ProgramRecord {
 /** What the public sees of a program (search results and GET /v1/programs/{id}). */
 export type PublicProgram = Omit<Program, 'status' | 'version' | 'contentHash'>;
 
+const PUBLIC_FIELD_ORDER = ['id', 'source', 'externalId', ...Object.keys(programRecordSchema.shape), 'locationPrecision', 'createdAt', 'updatedAt'];
+const NESTED_FIELD_ORDER: Record<string, readonly string[]> = {
+  address: Object.keys(addressSchema.shape),
+  location: ['lat', 'lon'],
+  sessions: ['days', 'start', 'end'],
+  licenses: Object.keys(licenseSchema.shape),
+  accreditations: Object.keys(accreditationSchema.shape),
+  programLengthWeeks: ['min', 'max'],
+};
+
+/** Keys in the contract's order: stores hand maps back in their own order, people read these. */
+function ordered<T extends object>(value: T, order: readonly string[]): T {
+  const source = value as Record<string, unknown>;
+  const keys = [...order.filter((key) => key in source), ...Object.keys(source).filter((key) => !order.includes(key))];
+  return Object.fromEntries(keys.map((key) => [key, source[key]])) as T;
+}
+
 export function toPublicProgram(program: Program): PublicProgram {
   const { status: _status, version: _version, contentHash: _hash, ...visible } = program;
-  return visible;
+  const result = ordered(visible, PUBLIC_FIELD_ORDER) as Record<string, unknown>;
+  for (const [field, order] of Object.entries(NESTED_FIELD_ORDER)) {
+    const value = result[field];
+    if (Array.isArray(value)) result[field] = value.map((item: object) => ordered(item, order));
+    else if (value && typeof value === 'object') result[field] = ordered(value, order);
+  }
+  return result as PublicProgram;
 }
