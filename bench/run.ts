@@ -169,7 +169,7 @@ function scaleUpTable(figures: ScaleUpFigures): string {
 
 function bundleTable(figures: BundleFigures[]): string {
   return table(
-    `3. Lambda bundles (esbuild as NodejsFunction: minified ESM, node24, @aws-sdk/* external; .map not counted)\n   load = import() of the bundle in a fresh node process, median of ${settings.loadRuns}`,
+    `3. Lambda bundles (esbuild as NodejsFunction: minified ESM, node24, @aws-sdk/* and @aws-lambda-powertools/* external; .map not counted)\n   load = import() of the bundle in a fresh node process, median of ${settings.loadRuns}`,
     ['function', 'bytes', 'size target', 'load median', 'load min', 'load max', 'load target', 'result'],
     figures.map((figure) => {
       const sizeTarget = figure.name === 'search-programs' ? TARGETS.searchBundleBytes : undefined;

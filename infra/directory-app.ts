@@ -21,7 +21,7 @@ export function defineDirectory(app: App, config: StageConfig): DirectoryStacks 
   });
   const api = new ApiStack(app, `${stackPrefix}-Api`, {
     config,
-    description: `Treatment program directory (${config.stage}): HTTP API and stream indexer`,
+    description: `Treatment program directory (${config.stage}): HTTP API, stream indexer and importer`,
     table: stateful.table,
     searchDomainEndpoint: stateful.searchDomain.domainEndpoint,
     userPool: stateful.users.userPool,

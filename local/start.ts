@@ -4,6 +4,10 @@
  */
 import { startStack, type RunningStack } from './stack';
 
+// CloudWatch reads the metric lines in AWS; on a terminal they would bury everything else.
+// The handlers load after this line (the stack imports them dynamically), so they see it.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR || '.data';
 const seed = process.env.SEED === 'none' ? 'none' : 'default';

@@ -1,27 +1,37 @@
 import type { ImportRow } from '../functions/use-cases/import-programs';
+import type { ByteCounter } from './counted-read-stream';
+import { FINDTREATMENT_SOURCE } from './findtreatment-mapping';
+import { readFindtreatmentRows } from './findtreatment-rows';
+import { readNativeCsvRows } from './native-csv-rows';
 import { readNdjsonRows } from './ndjson-rows';
-import { readSamhsaFacilities } from './samhsa-facilities';
+import { readSamhsaFacilities, SAMHSA_SOURCE } from './samhsa-facilities';
 
-export const IMPORT_FORMATS = ['native', 'samhsa-csv'] as const;
+export const IMPORT_FORMATS = ['native', 'csv', 'findtreatment', 'samhsa-csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** The source slug a format's rows get when they do not name one. */
 export const DEFAULT_SOURCE: Record<ImportFormat, string> = {
   native: 'ops-seed',
-  'samhsa-csv': 'samhsa-locator',
+  csv: 'ops-seed',
+  findtreatment: FINDTREATMENT_SOURCE,
+  'samhsa-csv': SAMHSA_SOURCE,
 };
 
-async function* samhsaRows(filePath: string): AsyncIterable<ImportRow> {
-  for await (const row of readSamhsaFacilities(filePath)) {
+async function* samhsaRows(filePath: string, counter?: ByteCounter): AsyncIterable<ImportRow> {
+  for await (const row of readSamhsaFacilities(filePath, counter)) {
     yield row.error !== undefined ? { line: row.line, parseError: row.error } : { line: row.line, value: row.record };
   }
 }
 
-export function readImportRows(filePath: string, format: ImportFormat): AsyncIterable<ImportRow> {
+export function readImportRows(filePath: string, format: ImportFormat, counter?: ByteCounter): AsyncIterable<ImportRow> {
   switch (format) {
     case 'native':
-      return readNdjsonRows(filePath);
+      return readNdjsonRows(filePath, counter);
+    case 'csv':
+      return readNativeCsvRows(filePath, counter);
+    case 'findtreatment':
+      return readFindtreatmentRows(filePath, counter);
     case 'samhsa-csv':
-      return samhsaRows(filePath);
+      return samhsaRows(filePath, counter);
   }
 }

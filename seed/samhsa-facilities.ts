@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { GeoPoint, ImportRecord } from '../functions/domain/program';
 import { US_STATES, type UsState } from '../functions/domain/vocabulary';
+import { countedReadStream, type ByteCounter } from './counted-read-stream';
 import { synthesizeAttributes } from './synthesize-attributes';
 
 /**
@@ -38,8 +38,8 @@ export interface SamhsaRow {
 
 const MAX_NAME_LENGTH = 200;
 
-export async function* readSamhsaFacilities(filePath: string): AsyncGenerator<SamhsaRow> {
-  const input = createReadStream(filePath);
+export async function* readSamhsaFacilities(filePath: string, counter?: ByteCounter): AsyncGenerator<SamhsaRow> {
+  const input = countedReadStream(filePath, counter);
   const parser = input.pipe(parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
   // pipe() does not forward a read error (a missing file): without this the loop below waits forever.
   input.on('error', (error) => parser.destroy(error));

@@ -6,10 +6,12 @@ import { jsonResponse } from '../http/json-response';
 import { listingPathSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { headerOf } from '../http/request-body';
+import { observability } from '../observability/observability';
 import { approveListing } from '../use-cases/listings/review-listing';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(observability({ service: 'approve-listing' }))
   .use(httpErrors())
   .handler(async (event) => {
     const identity = identityFrom(event);

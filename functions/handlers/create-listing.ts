@@ -6,10 +6,12 @@ import { jsonResponse } from '../http/json-response';
 import { idempotencyHeadersSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { jsonBody } from '../http/request-body';
+import { observability } from '../observability/observability';
 import { createListing } from '../use-cases/listings/create-listing';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(observability({ service: 'create-listing' }))
   .use(httpErrors())
   .handler(async (event) => {
     const identity = identityFrom(event);

@@ -5,10 +5,12 @@ import { identityFrom } from '../http/identity';
 import { jsonResponse } from '../http/json-response';
 import { listingPathSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
+import { observability } from '../observability/observability';
 import { getListing } from '../use-cases/listings/read-listings';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(observability({ service: 'get-listing' }))
   .use(httpErrors())
   .handler(async (event) => {
     const identity = identityFrom(event);

@@ -7,6 +7,7 @@ import { openSearchConfig } from '../config/opensearch-config';
 import { httpErrors } from '../http/http-errors';
 import { jsonResponse } from '../http/json-response';
 import { parseInput } from '../http/parse-input';
+import { observability } from '../observability/observability';
 import { getPublishedProgram } from '../use-cases/get-program';
 
 const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
@@ -16,6 +17,7 @@ export const programPathSchema = z.object({
 });
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(observability({ service: 'get-program' }))
   .use(httpErrors())
   .handler(async (event) => {
     const { id } = parseInput(programPathSchema, event.pathParameters ?? {}, 'path');

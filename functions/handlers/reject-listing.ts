@@ -6,10 +6,12 @@ import { jsonResponse } from '../http/json-response';
 import { listingPathSchema, rejectionSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { headerOf, jsonBody } from '../http/request-body';
+import { observability } from '../observability/observability';
 import { rejectListing } from '../use-cases/listings/review-listing';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(observability({ service: 'reject-listing' }))
   .use(httpErrors())
   .handler(async (event) => {
     const identity = identityFrom(event);

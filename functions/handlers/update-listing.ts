@@ -7,10 +7,12 @@ import { jsonResponse } from '../http/json-response';
 import { listingPathSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { headerOf, jsonBody } from '../http/request-body';
+import { observability } from '../observability/observability';
 import { updateListing } from '../use-cases/listings/update-listing';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(observability({ service: 'update-listing' }))
   .use(httpErrors())
   .handler(async (event) => {
     const identity = identityFrom(event);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError } from '../domain/errors';
+import { currentLogger } from '../observability/telemetry';
 import { jsonResponse } from './json-response';
 
 /** The one place where domain errors become HTTP statuses. */
@@ -26,6 +27,9 @@ export function errorResponse(error: unknown, log: (message: string, error: unkn
   return jsonResponse(500, { error: { code: 'internal', message: 'Internal error', details: [] } });
 }
 
+// The stack goes to the log only, with the invocation's correlation id, so a client's
+// x-correlation-id leads straight to it.
 function logUnexpected(message: string, error: unknown): void {
-  console.error(JSON.stringify({ level: 'ERROR', message, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }));
+  if (error instanceof Error) currentLogger().error(message, error);
+  else currentLogger().error(message, { error: String(error) });
 }

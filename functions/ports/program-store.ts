@@ -1,4 +1,19 @@
 import type { Program } from '../domain/program';
+import type { IndexChange } from './search-index';
+
+/** One segment of a parallel scan of everything the search index is built from. */
+export interface IndexSourceScan {
+  segment: number;
+  totalSegments: number;
+  /** Only items changed at or after this ISO instant (a reindex's catch-up pass). */
+  changedSince?: string;
+}
+
+/** A page of that scan: what the index must hold for each item, and items that could not be read as one. */
+export interface IndexSourcePage {
+  changes: IndexChange[];
+  malformed: { key: string; reason: string }[];
+}
 
 /** The source of truth for program records (DynamoDB). */
 export interface ProgramStore {
@@ -12,4 +27,9 @@ export interface ProgramStore {
   putMany(programs: readonly Program[]): Promise<void>;
   /** Every stored program, page by page (for reindexing and audits). */
   scanAll(): AsyncIterable<Program[]>;
+  /**
+   * Everything searchable (programs and provider listings) as index changes, decided exactly as
+   * the stream indexer decides them; strongly consistent, page by page.
+   */
+  scanIndexSource(scan: IndexSourceScan): AsyncIterable<IndexSourcePage>;
 }

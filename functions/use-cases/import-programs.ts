@@ -11,6 +11,15 @@ export interface ImportRow {
   line: number;
   value?: unknown;
   parseError?: string;
+  /** The field a parse error belongs to (a bad JSON cell of a CSV row); empty for the whole row. */
+  parseErrorPath?: string;
+  /**
+   * The row's identity when its value could not be built, so that `prune` keeps the program of a
+   * row that is rejected rather than archiving it as missing from the file.
+   */
+  identity?: { source?: string; externalId: string };
+  /** What the format reader dropped or repaired on the way to a record. */
+  warnings?: ErrorDetail[];
 }
 
 export interface RowProblem extends ErrorDetail {
@@ -25,6 +34,10 @@ export interface ImportSummary {
   /** Accepted rows that created or changed a program. */
   written: number;
   unchanged: number;
+  /** Stored programs of the import's source that the file no longer contains (`prune`). */
+  archived: number;
+  /** Why `prune` archived nothing although it was asked to. */
+  pruneSkipped?: string;
   errors: RowProblem[];
   warnings: RowProblem[];
   dryRun: boolean;
@@ -34,6 +47,11 @@ export interface ImportOptions {
   /** Used for rows that do not name their own source. */
   defaultSource: string;
   dryRun?: boolean;
+  /**
+   * A full refresh: afterwards, published programs of `defaultSource` whose externalId no row
+   * of the file carried (accepted or rejected) are archived.
+   */
+  prune?: boolean;
   /** Rows validated and written together; bounds memory whatever the file size. */
   chunkSize?: number;
   now?: () => Date;
@@ -55,9 +73,28 @@ interface AcceptedRow {
  * row identical to what is stored writes nothing, so re-importing a file is a no-op.
  */
 export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: ImportDependencies, options: ImportOptions): Promise<ImportSummary> {
-  const summary: ImportSummary = { rows: 0, accepted: 0, rejected: 0, written: 0, unchanged: 0, errors: [], warnings: [], dryRun: options.dryRun ?? false };
+  const summary: ImportSummary = {
+    rows: 0,
+    accepted: 0,
+    rejected: 0,
+    written: 0,
+    unchanged: 0,
+    archived: 0,
+    errors: [],
+    warnings: [],
+    dryRun: options.dryRun ?? false,
+  };
   const chunkSize = options.chunkSize ?? 500;
   const firstLineOfKey = new Map<string, number>();
+  // Ids of rejected rows count as present: a bad row must not archive the program it describes.
+  const seenRejected = new Set<string>();
+  let unidentifiedRejects = 0;
+  const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`;
+  const noteRejectedIdentity = (row: ImportRow) => {
+    const identity = row.identity ?? identityOf(row.value);
+    if (identity) seenRejected.add(keyOf(identity.source ?? options.defaultSource, identity.externalId));
+    else unidentifiedRejects++;
+  };
   let chunk: AcceptedRow[] = [];
   let writing: Promise<void> = Promise.resolve();
 
@@ -68,18 +105,21 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
 
   for await (const row of rows) {
     summary.rows++;
+    summary.warnings.push(...(row.warnings ?? []).map((warning) => ({ line: row.line, ...warning })));
     if (row.parseError !== undefined) {
-      reject(row.line, [{ path: '', message: row.parseError }]);
+      reject(row.line, [{ path: row.parseErrorPath ?? '', message: row.parseError }]);
+      noteRejectedIdentity(row);
       continue;
     }
     const validation = validateProgramRecord(row.value, { requireExternalId: true, zips: deps.zips });
     if (!validation.ok) {
       reject(row.line, validation.errors);
+      noteRejectedIdentity(row);
       continue;
     }
     const record = validation.record as ImportRecord;
     const source = record.source ?? options.defaultSource;
-    const key = `${source}\u0000${record.externalId}`;
+    const key = keyOf(source, record.externalId);
     const earlier = firstLineOfKey.get(key);
     if (earlier !== undefined) {
       reject(row.line, [{ path: 'externalId', message: `duplicates the externalId of line ${earlier} in this file` }]);
@@ -104,8 +144,47 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
   }
   await writing;
   if (chunk.length > 0) await writeChunk(chunk, deps.store, summary, options);
+  if (options.prune) {
+    if (unidentifiedRejects > 0) {
+      summary.pruneSkipped = `${unidentifiedRejects} rejected rows have no readable externalId, so the programs missing from the file cannot be told apart from them`;
+    } else {
+      const present = (externalId: string) => {
+        const key = keyOf(options.defaultSource, externalId);
+        return firstLineOfKey.has(key) || seenRejected.has(key);
+      };
+      await archiveMissing(options.defaultSource, present, deps.store, summary, options);
+    }
+  }
   options.onProgress?.(summary);
   return summary;
+}
+
+function identityOf(value: unknown): { source?: string; externalId: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { externalId, source } = value as Record<string, unknown>;
+  if (typeof externalId !== 'string' || externalId.trim() === '') return undefined;
+  return { externalId: externalId.trim(), ...(typeof source === 'string' && { source }) };
+}
+
+/**
+ * Archiving is a versioned write like any other, so the stream indexer turns it into a tombstone
+ * and the program leaves search; the record and its history stay in the store.
+ */
+async function archiveMissing(
+  source: string,
+  present: (externalId: string) => boolean,
+  store: ProgramStore,
+  summary: ImportSummary,
+  options: ImportOptions,
+): Promise<void> {
+  const now = (options.now?.() ?? new Date()).toISOString();
+  for await (const page of store.scanAll()) {
+    const missing = page
+      .filter((program) => program.source === source && program.status === 'published' && !present(program.externalId))
+      .map((program): Program => ({ ...program, status: 'archived', version: program.version + 1, updatedAt: now }));
+    if (!options.dryRun && missing.length > 0) await store.putMany(missing);
+    summary.archived += missing.length;
+  }
 }
 
 async function writeChunk(chunk: AcceptedRow[], store: ProgramStore, summary: ImportSummary, options: ImportOptions): Promise<void> {
@@ -115,7 +194,8 @@ async function writeChunk(chunk: AcceptedRow[], store: ProgramStore, summary: Im
   for (const { program } of chunk) {
     const existing = stored.get(program.id);
     summary.accepted++;
-    if (existing && existing.contentHash === program.contentHash) {
+    // An archived program that is back in the file is published again even if its content is the same.
+    if (existing && existing.contentHash === program.contentHash && existing.status === 'published') {
       summary.unchanged++;
       continue;
     }

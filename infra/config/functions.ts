@@ -27,18 +27,24 @@ export const openSearchPermissions: Readonly<Record<OpenSearchAccessLevel, reado
   ],
 };
 
-export type DynamoDbAccessLevel = 'none' | 'read' | 'write';
+export type DynamoDbAccessLevel = 'none' | 'read' | 'write' | 'import';
 
 /**
  * Item-level actions on the programs table and its indexes, per level; granted on the table and
  * each named index ARN, never on `<table>/index/*`. Conditional puts and updates are how the
- * listing use cases guard versions, so writers get no DeleteItem, Scan or batch actions.
+ * listing use cases guard versions, so writers get no DeleteItem, Scan or batch actions. The
+ * importer is the exception: it compares and writes programs in batches of 100 and 25
+ * (DynamoDbProgramStore getMany/putMany), on the table only, and reads or writes nothing else.
  */
 export const dynamoDbPermissions: Readonly<Record<DynamoDbAccessLevel, readonly string[]>> = {
   none: [],
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  import: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
 };
+
+/** Key prefixes of the import bucket: uploads the importer reads, and where it writes its reports. */
+export const importBucketPrefixes = { imports: 'imports/', reports: 'reports/' } as const;
 
 /** How API Gateway exposes a function: a route key, public or behind the Cognito JWT authorizer. */
 export interface FunctionRoute {
@@ -52,10 +58,10 @@ export interface DirectoryFunctionDefinition {
   readonly description: string;
   readonly openSearchAccess: OpenSearchAccessLevel;
   readonly dynamoDbAccess: DynamoDbAccessLevel;
-  /** Absent for functions no route invokes (the stream indexer). */
+  /** Absent for functions no route invokes (the stream indexer, the importer). */
   readonly route?: FunctionRoute;
   /** Which settings its handler reads from the environment. */
-  readonly environment: 'search' | 'listings';
+  readonly environment: 'search' | 'listings' | 'import';
 }
 
 /**
@@ -108,6 +114,14 @@ export const directoryFunctions = {
   'review-queue': listingFunction('review-queue', 'GET /v1/review/queue', 'listings waiting for review (reviewers)', 'read'),
   'approve-listing': listingFunction('approve-listing', 'POST /v1/review/{id}/approve', 'approves and publishes a listing (reviewers)', 'write'),
   'reject-listing': listingFunction('reject-listing', 'POST /v1/review/{id}/reject', 'rejects a listing with a reason (reviewers)', 'write'),
+  'import-from-s3': {
+    entry: 'import-from-s3',
+    description: 'Imports files uploaded under imports/ of the import bucket and writes a report under reports/',
+    // Writes the table only; what it writes reaches search through the stream like every change.
+    openSearchAccess: 'none',
+    dynamoDbAccess: 'import',
+    environment: 'import',
+  },
 } as const satisfies Record<string, DirectoryFunctionDefinition>;
 
 /** A provider or reviewer function: behind the JWT authorizer, on the table only, no search domain. */

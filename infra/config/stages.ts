@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { DirectoryFunctionName } from './functions';
+import { devObservability, prodObservability, type ObservabilityConfig } from './observability';
 
 export const stageNames = ['dev', 'prod'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -8,6 +9,8 @@ export type StageName = (typeof stageNames)[number];
 export interface FunctionSizing {
   readonly memorySizeMiB: number;
   readonly timeout: Duration;
+  /** /tmp size; Lambda's default of 512 MiB when absent. */
+  readonly ephemeralStorageMiB?: number;
 }
 
 export interface SearchDomainConfig {
@@ -56,11 +59,22 @@ export interface StageConfig {
     /** Listings one provider may have waiting for review at once (MAX_PENDING_LISTINGS). */
     readonly maxPendingPerProvider: number;
   };
+  readonly imports: {
+    /** Reports are for the person who uploaded the file; they are not a record of the data. */
+    readonly reportRetention: Duration;
+    /** Overwritten or deleted uploads and reports stay recoverable this long. */
+    readonly noncurrentVersionRetention: Duration;
+    readonly accessLogRetention: Duration;
+    /** How long import events that failed every retry wait in the failure queue (SQS allows 14 days at most). */
+    readonly failureRetention: Duration;
+  };
   readonly api: {
     readonly throttle: { readonly burstLimit: number; readonly rateLimit: number };
     /** Browser origins allowed to call the API; empty disables CORS (same-origin or server-side callers only). */
     readonly corsAllowOrigins: readonly string[];
   };
+  /** Powertools layer version and alarm thresholds (infra/config/observability.ts). */
+  readonly observability: ObservabilityConfig;
 }
 
 // The read path is latency-bound on OpenSearch, not CPU; the indexer gets more memory because
@@ -80,6 +94,17 @@ const functionSizing: StageConfig['functions'] = {
   'review-queue': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
   'approve-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
   'reject-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  // A whole file in one invocation: the 14,000-row SAMHSA seed imports in well under a minute
+  // locally, so 15 minutes (Lambda's maximum) leaves room for files many times larger. The object
+  // is staged in /tmp while its rows stream through, so /tmp bounds the largest importable file.
+  'import-from-s3': { memorySizeMiB: 1536, timeout: Duration.minutes(15), ephemeralStorageMiB: 2048 },
+};
+
+const imports: StageConfig['imports'] = {
+  reportRetention: Duration.days(90),
+  noncurrentVersionRetention: Duration.days(30),
+  accessLogRetention: Duration.days(365),
+  failureRetention: Duration.days(14),
 };
 
 export const stages: Readonly<Record<StageName, StageConfig>> = {
@@ -104,6 +129,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     // Testers sign in from anywhere with throwaway accounts; dev only records what prod would block.
     auth: { threatProtection: 'AUDIT_ONLY', deletionProtection: false },
     listings: { maxPendingPerProvider: 5 },
+    observability: devObservability,
+    imports,
     api: {
       throttle: { burstLimit: 50, rateLimit: 20 },
       corsAllowOrigins: ['http://localhost:3000', 'http://localhost:5173'],
@@ -131,6 +158,8 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     indexer: { failureRetention: Duration.days(14) },
     auth: { threatProtection: 'FULL_FUNCTION', deletionProtection: true },
     listings: { maxPendingPerProvider: 5 },
+    observability: prodObservability,
+    imports,
     api: {
       throttle: { burstLimit: 200, rateLimit: 100 },
       // Fill in the public site's origin(s) before the first browser client ships.

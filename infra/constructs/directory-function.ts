@@ -1,21 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { Aws, Size } from 'aws-cdk-lib';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, ApplicationLogLevel, SystemLogLevel, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LayerVersion, LoggingFormat, ApplicationLogLevel, SystemLogLevel, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES } from '../../functions/adapters/dynamodb/programs-table';
 import {
   directoryFunctions,
   dynamoDbPermissions,
   functionRoleName,
+  importBucketPrefixes,
   openSearchPermissions,
   type DirectoryFunctionName,
   type OpenSearchAccessLevel,
 } from '../config/functions';
+import { POWERTOOLS_EXTERNALS, powertoolsLayerArn } from '../config/observability';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeNag, acknowledgeWildcardResource } from '../nag/acknowledge';
 
@@ -43,7 +47,8 @@ const esmRequireBanner =
 export type ResourceAccess =
   | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly level: OpenSearchAccessLevel }
   | { readonly kind: 'dynamodb-stream'; readonly table: ITable }
-  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' };
+  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' | 'import' }
+  | { readonly kind: 'import-bucket'; readonly bucket: IBucket };
 
 export interface DirectoryFunctionProps {
   readonly config: StageConfig;
@@ -94,6 +99,7 @@ export class DirectoryFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: sizing.memorySizeMiB,
       timeout: sizing.timeout,
+      ...(sizing.ephemeralStorageMiB ? { ephemeralStorageSize: Size.mebibytes(sizing.ephemeralStorageMiB) } : {}),
       role: this.role,
       logGroup: this.logGroup,
       // JSON lets Lambda filter by level before ingestion and makes fields queryable in Insights.
@@ -101,6 +107,10 @@ export class DirectoryFunction extends Construct {
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       tracing: Tracing.ACTIVE,
+      // Logger, Metrics and Tracer (with the X-Ray SDK) come from AWS's public layer, not the bundle.
+      layers: [
+        LayerVersion.fromLayerVersionArn(this, 'PowertoolsLayer', powertoolsLayerArn(Aws.REGION, config.observability.powertoolsLayerVersion)),
+      ],
       environment: {
         ...props.environment,
         // The bundle is minified; without this, stack traces point into one long line.
@@ -117,7 +127,7 @@ export class DirectoryFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: esmRequireBanner,
         // The Node.js runtime ships AWS SDK v3; bundling our own copy only grows cold starts.
-        externalModules: ['@aws-sdk/*'],
+        externalModules: ['@aws-sdk/*', ...POWERTOOLS_EXTERNALS],
         // esbuild's per-file size table is noise in every synth; warnings and errors still print.
         logLevel: LogLevel.WARNING,
         // Synthesis must work offline; never fall back to a Docker image pull.
@@ -159,12 +169,36 @@ export class DirectoryFunction extends Construct {
         return access.table.grantStreamRead(this.role);
       case 'dynamodb-table':
         // Each index by name rather than grantReadData's `<table>/index/*`, so the role reaches
-        // exactly the indexes the layout defines and needs no wildcard acknowledgement.
+        // exactly the indexes the layout defines and needs no wildcard acknowledgement. Batch
+        // actions address the base table only, so the importer gets no index ARNs at all.
         return Grant.addToPrincipal({
           grantee: this.role,
           actions: [...dynamoDbPermissions[access.level]],
-          resourceArns: [access.table.tableArn, ...TABLE_INDEXES.map((index) => `${access.table.tableArn}/index/${index.indexName}`)],
+          resourceArns:
+            access.level === 'import'
+              ? [access.table.tableArn]
+              : [access.table.tableArn, ...TABLE_INDEXES.map((index) => `${access.table.tableArn}/index/${index.indexName}`)],
         });
+      case 'import-bucket': {
+        // Not bucket.grantRead/grantPut: those add s3:GetBucket*, s3:List* and s3:Abort* actions
+        // across the whole bucket. The importer fetches the exact (versioned) object it was told
+        // about and writes reports only, so it can neither list uploads nor overwrite one.
+        const uploads = access.bucket.arnForObjects(`${importBucketPrefixes.imports}*`);
+        const reports = access.bucket.arnForObjects(`${importBucketPrefixes.reports}*`);
+        acknowledgeWildcardResource(
+          this.role,
+          uploads,
+          'The importer is invoked for whichever object was uploaded under imports/, so it may read any object (and object version) under that one prefix of the one import bucket, and nothing else in it.',
+        );
+        acknowledgeWildcardResource(
+          this.role,
+          reports,
+          'Each report is named after its upload (reports/<upload key>.report.json), unknown until the upload happens, so the importer may put objects under the reports/ prefix of the import bucket only.',
+        );
+        return Grant.addToPrincipal({ grantee: this.role, actions: ['s3:GetObject', 's3:GetObjectVersion'], resourceArns: [uploads] }).combine(
+          Grant.addToPrincipal({ grantee: this.role, actions: ['s3:PutObject'], resourceArns: [reports] }),
+        );
+      }
     }
   }
 }

@@ -12,21 +12,28 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Domain } from 'aws-cdk-lib/aws-opensearchservice';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   directoryFunctionNames,
   directoryFunctions,
+  importBucketPrefixes,
   searchIndexAlias,
   type DirectoryFunctionDefinition,
   type DirectoryFunctionName,
 } from '../config/functions';
 import type { StageConfig } from '../config/stages';
 import { DirectoryFunction } from '../constructs/directory-function';
+import { ImportBucket } from '../constructs/import-bucket';
+import { DirectoryMonitoring } from '../constructs/monitoring';
 import { SearchDomain } from '../constructs/search-domain';
 import { acknowledgeNag } from '../nag/acknowledge';
 
@@ -48,6 +55,8 @@ export class ApiStack extends Stack {
   readonly functions: Readonly<Record<DirectoryFunctionName, DirectoryFunction>>;
   readonly httpApi: HttpApi;
   readonly indexFailures: Queue;
+  readonly importFailures: Queue;
+  readonly importTrigger: Rule;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     const { config, table, searchDomainEndpoint, userPool, userPoolClient, ...stackProps } = props;
@@ -71,6 +80,10 @@ export class ApiStack extends Stack {
       listings: {
         PROGRAMS_TABLE: table.tableName,
         MAX_PENDING_LISTINGS: String(config.listings.maxPendingPerProvider),
+      },
+      // The bucket and key come with each event, and reports go back to the same bucket.
+      import: {
+        PROGRAMS_TABLE: table.tableName,
       },
     };
 
@@ -119,9 +132,66 @@ export class ApiStack extends Stack {
       }),
     );
 
+    // By its fixed name, like the domain: grants and acknowledgements then name a stable ARN.
+    const importBucket = Bucket.fromBucketName(this, 'ImportBucket', ImportBucket.nameFor(config));
+    const importer = functions['import-from-s3'];
+    importer.grant({ kind: 'import-bucket', bucket: importBucket });
+    ({ failures: this.importFailures, trigger: this.importTrigger } = this.importTriggerFor(config, importer, importBucket));
+
     this.httpApi = this.httpApiFor(config, functions, userPool, userPoolClient);
+    new DirectoryMonitoring(this, 'Monitoring', { config, functions, indexer: indexer.function, streamFailures: this.indexFailures, httpApi: this.httpApi });
 
     new CfnOutput(this, 'IndexStreamFailuresQueueUrl', { value: this.indexFailures.queueUrl });
+    new CfnOutput(this, 'ImportFailuresQueueUrl', { value: this.importFailures.queueUrl });
+  }
+
+  /**
+   * Runs the importer for each object created under `imports/`. The bucket announces uploads to
+   * EventBridge (see ImportBucket), and this rule filters them by bucket and prefix: a direct S3
+   * notification would need either the bucket to reference this stack's function (circular
+   * stacks) or CDK's notification custom resource (another Lambda with `s3:PutBucketNotification`
+   * on "*"). Both delivery (EventBridge to Lambda) and the import itself (Lambda's async retries)
+   * end in the same queue when they keep failing, with the original event for a manual redrive.
+   */
+  private importTriggerFor(config: StageConfig, importer: DirectoryFunction, bucket: IBucket): { failures: Queue; trigger: Rule } {
+    const failures = new Queue(this, 'ImportFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: config.imports.failureRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledgeNag(
+      failures,
+      'AwsSolutions-SQS3',
+      'This queue is where import events end up after EventBridge delivery retries or the importer async retries are exhausted; it holds the original S3 event for a manual redrive, so it has no dead-letter queue of its own.',
+    );
+
+    // Retrying re-reads the same object version, and rows already written count as unchanged.
+    importer.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(failures),
+    });
+
+    const trigger = new Rule(this, 'ImportTrigger', {
+      description: `Imports files uploaded under ${importBucketPrefixes.imports} of the import bucket`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [bucket.bucketName] },
+          object: { key: Match.prefix(importBucketPrefixes.imports) },
+        },
+      },
+    });
+    trigger.addTarget(
+      new LambdaFunction(importer.function, {
+        deadLetterQueue: failures,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+      }),
+    );
+    return { failures, trigger };
   }
 
   private httpApiFor(
@@ -135,9 +205,9 @@ export class ApiStack extends Stack {
         ? {
             allowOrigins: [...config.api.corsAllowOrigins],
             allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
-            allowHeaders: ['content-type', 'authorization', 'if-match', 'idempotency-key'],
+            allowHeaders: ['content-type', 'authorization', 'if-match', 'idempotency-key', 'x-correlation-id'],
             // A browser may read only these response headers; updates need the ETag, creations the Location.
-            exposeHeaders: ['etag', 'location', 'idempotent-replayed'],
+            exposeHeaders: ['etag', 'location', 'idempotent-replayed', 'x-correlation-id'],
             // Lets browsers reuse one preflight per origin for a day instead of one per request.
             maxAge: Duration.days(1),
           }

@@ -4,6 +4,7 @@ import type { Domain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/dynamodb/programs-table';
 import type { StageConfig } from '../config/stages';
+import { ImportBucket } from '../constructs/import-bucket';
 import { ProviderUserPool } from '../constructs/provider-user-pool';
 import { SearchDomain } from '../constructs/search-domain';
 
@@ -12,14 +13,15 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /**
- * What holds data: the programs table (source of truth), the search domain (derived from it) and
- * the user pool (provider and reviewer accounts). Kept apart from the API stack so code deploys
+ * What holds data: the programs table (source of truth), the search domain (derived from it), the
+ * user pool (provider and reviewer accounts) and the import bucket (uploaded files and reports). Kept apart from the API stack so code deploys
  * never touch, or risk replacing, any of them.
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly searchDomain: Domain;
   readonly users: ProviderUserPool;
+  readonly imports: ImportBucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -52,10 +54,12 @@ export class StatefulStack extends Stack {
 
     this.searchDomain = new SearchDomain(this, 'Search', { config }).domain;
     this.users = new ProviderUserPool(this, 'Users', { config });
+    this.imports = new ImportBucket(this, 'Imports', { config });
 
     new CfnOutput(this, 'ProgramsTableName', { value: this.table.tableName });
     new CfnOutput(this, 'SearchDomainEndpoint', { value: `https://${this.searchDomain.domainEndpoint}` });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
+    new CfnOutput(this, 'ImportBucketName', { value: this.imports.bucket.bucketName });
   }
 }

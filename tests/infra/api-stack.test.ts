@@ -133,7 +133,7 @@ describe('stream indexer', () => {
   it('reads the table stream in batches, reports partial failures and parks exhausted ones in a DLQ', () => {
     for (const stage of [dev, prod]) {
       const mapping = onlyResource(stage.api, 'AWS::Lambda::EventSourceMapping');
-      const queueId = resourcesOfType(stage.api, 'AWS::SQS::Queue')[0]![0];
+      const queueId = stage.stacks.api.getLogicalId(stage.stacks.api.indexFailures.node.defaultChild as never);
       expect(mapping.Properties).toMatchObject({
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 100,
@@ -152,11 +152,16 @@ describe('stream indexer', () => {
 
   it('sends failures to an encrypted queue that refuses non-TLS requests', () => {
     for (const stage of [dev, prod]) {
-      expect(onlyResource(stage.api, 'AWS::SQS::Queue').Properties).toMatchObject({
+      const queueId = stage.stacks.api.getLogicalId(stage.stacks.api.indexFailures.node.defaultChild as never);
+      const queue = (stage.api.toJSON().Resources as Record<string, CfnResource>)[queueId];
+      expect(queue?.Properties).toMatchObject({
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: stage.config.indexer.failureRetention.toSeconds(),
       });
-      const policy = onlyResource(stage.api, 'AWS::SQS::QueuePolicy').Properties?.PolicyDocument as { Statement: unknown[] };
+      const [, queuePolicy] = resourcesOfType(stage.api, 'AWS::SQS::QueuePolicy').find(([, policy]) =>
+        (policy.Properties?.Queues as unknown[]).some((ref) => JSON.stringify(ref).includes(queueId)),
+      )!;
+      const policy = queuePolicy.Properties?.PolicyDocument as { Statement: unknown[] };
       expect(policy.Statement).toContainEqual(
         expect.objectContaining({
           Effect: 'Deny',

@@ -72,11 +72,17 @@ describe('IAM', () => {
     }
   });
 
-  it('uses resource wildcards only for paths under the one search domain', () => {
+  it('uses resource wildcards only for paths under the one search domain and the import bucket prefixes', () => {
     for (const stage of each()) {
+      const importRole = stage.stacks.api.getLogicalId(stage.stacks.api.functions['import-from-s3'].role.node.defaultChild as never).replace(/[0-9A-F]{8}$/, '');
       for (const { policy, statement } of identityStatements(stage)) {
         for (const resource of asArray(statement.Resource).filter((r) => r !== '*').map(renderCfn)) {
           if (!resource.includes('*')) continue;
+          if (policy.startsWith(importRole)) {
+            // <bucket arn>/imports/* or /reports/*, the bucket being the stateful stack's import bucket.
+            expect(resource, policy).toMatch(new RegExp(`:s3:::${stage.config.resourcePrefix}-imports-\\$\\{AWS::AccountId\\}-\\$\\{AWS::Region\\}/(imports|reports)/\\*$`));
+            continue;
+          }
           expect(resource, policy).toMatch(new RegExp(`:es:.*:domain/${stage.config.search.domainName}/(\\*|programs-\\*)$`));
         }
       }
@@ -128,16 +134,59 @@ describe('IAM', () => {
       // Only the listing functions touch the table itself; the indexer only reads its stream.
       const tableUsers = directoryFunctionNames.filter((name) => actionsOf(policyOf(stage, name)).some((action) => /^dynamodb:(GetItem|Query)$/.test(action)));
       expect(tableUsers.sort()).toEqual([...listingFunctionNames].sort());
+      // The importer: batch reads and writes on the table, its own objects, and its failure queue.
+      expect(actionsOf(policyOf(stage, 'import-from-s3'))).toEqual(
+        [
+          ...base,
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ].sort(),
+      );
     }
   });
 
-  it('gives read-only listing functions no write action, and nobody Scan, DeleteItem or batch writes', () => {
+  it('gives read-only listing functions no write action, nobody Scan or DeleteItem, and batch writes to the importer only', () => {
     for (const stage of each()) {
       for (const name of listingFunctionNames.filter((fn) => directoryFunctions[fn].dynamoDbAccess === 'read')) {
         expect(actionsOf(policyOf(stage, name)).filter((action) => action.startsWith('dynamodb:')), name).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
       }
+      const importRole = stage.stacks.api.getLogicalId(stage.stacks.api.functions['import-from-s3'].role.node.defaultChild as never).replace(/[0-9A-F]{8}$/, '');
       for (const { policy, statement } of identityStatements(stage)) {
-        for (const action of asArray(statement.Action)) expect(action, policy).not.toMatch(/^dynamodb:(Scan|DeleteItem|BatchWriteItem|DeleteTable|UpdateTable|\*)/);
+        for (const action of asArray(statement.Action)) {
+          expect(action, policy).not.toMatch(/^dynamodb:(Scan|DeleteItem|DeleteTable|UpdateTable|\*)/);
+          if (!policy.startsWith(importRole)) expect(action, policy).not.toMatch(/^dynamodb:Batch/);
+        }
+      }
+    }
+  });
+
+  it('scopes the importer to the base table (no index) and to the imports/ and reports/ prefixes', () => {
+    for (const stage of each()) {
+      const statements = policyOf(stage, 'import-from-s3').map(({ statement }) => statement);
+      const resourcesFor = (prefix: string) =>
+        statements.filter((statement) => asArray(statement.Action).some((action) => action.startsWith(prefix))).flatMap((statement) => asArray(statement.Resource).map(renderCfn));
+      const tableArns = resourcesFor('dynamodb:');
+      expect(tableArns).toHaveLength(1);
+      expect(tableArns[0]).toMatch(/Programs[0-9A-F]{8}Arn/);
+      expect(tableArns[0]).not.toContain('/index/');
+      for (const statement of statements) {
+        const actions = asArray(statement.Action).filter((action) => action.startsWith('s3:')).sort();
+        if (actions.length === 0) continue;
+        const resources = asArray(statement.Resource).map(renderCfn);
+        expect(resources).toHaveLength(1);
+        if (actions.includes('s3:PutObject')) {
+          expect(actions).toEqual(['s3:PutObject']);
+          expect(resources[0]).toMatch(/\/reports\/\*$/);
+        } else {
+          expect(actions).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
+          expect(resources[0]).toMatch(/\/imports\/\*$/);
+        }
       }
     }
   });
@@ -236,13 +285,16 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges exactly the reviewed set of findings', () => {
     const inventory = (stage: SynthesizedStage) =>
-      [...new Set(acknowledgements(stage.app).map(({ path, id }) => `${path} ${id.replace(/\[Resource::.*:domain\/[^/]+\//, '[Resource::<domain>/')}`))].sort();
+      [...new Set(acknowledgements(stage.app).map(({ path, id }) => `${path} ${id.replace(/\[Resource::.*:domain\/[^/]+\//, '[Resource::<domain>/').replace(/\[Resource::.*:s3:::[^/]*-imports-[^/]*\/(imports|reports)\/\*\]$/, '[Resource::<import bucket>/$1/*]')}`))].sort();
     // Every role acknowledges X-Ray's Resource "*".
     const functionRoles = directoryFunctionNames.map((name) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase()));
     const expected = (stage: StageName, singleNode: boolean) =>
       [
         `IopDirectory-${stage}-Api/HttpApi AwsSolutions-APIG4`,
         `IopDirectory-${stage}-Api/IndexStreamFailures AwsSolutions-SQS3`,
+        `IopDirectory-${stage}-Api/ImportFailures AwsSolutions-SQS3`,
+        `IopDirectory-${stage}-Api/ImportFromS3/Role AwsSolutions-IAM5[Resource::<import bucket>/imports/*]`,
+        `IopDirectory-${stage}-Api/ImportFromS3/Role AwsSolutions-IAM5[Resource::<import bucket>/reports/*]`,
         ...functionRoles.map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::*]`),
         ...['GetProgram', 'IndexStream', 'SearchPrograms'].map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/*]`),
         `IopDirectory-${stage}-Api/IndexStream/Role AwsSolutions-IAM5[Resource::<domain>/programs-*]`,

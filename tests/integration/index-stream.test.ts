@@ -11,6 +11,7 @@ import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
 import type { Program } from '../../functions/domain/program';
 import { handler as indexStream } from '../../functions/handlers/index-stream';
+import { createLambdaContext } from '../../local/lambda/lambda-context';
 import { makeProgram } from '../support/program-fixtures';
 import { awaitIndexed } from '../support/stream';
 
@@ -43,7 +44,7 @@ function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', newProgram?: Program,
   };
 }
 
-const deliver = (...records: DynamoDBRecord[]) => indexStream({ Records: records } satisfies DynamoDBStreamEvent);
+const deliver = (...records: DynamoDBRecord[]) => indexStream({ Records: records } satisfies DynamoDBStreamEvent, createLambdaContext('index-stream'));
 
 describe('stream indexer', () => {
   it('keeps the newest version whatever order changes arrive in, and replays are harmless', async () => {

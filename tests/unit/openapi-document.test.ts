@@ -1,7 +1,9 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as openApiDocument } from '../../functions/handlers/openapi-document';
 import { searchQuerySchema } from '../../functions/domain/search-query';
 import { INSURANCE, LEVELS_OF_CARE } from '../../functions/domain/vocabulary';
+import { createLambdaContext } from '../../local/lambda/lambda-context';
 
 type Document = {
   openapi: string;
@@ -11,7 +13,7 @@ type Document = {
 
 describe('OpenAPI document', () => {
   it('is OpenAPI 3.1, generated from the same schemas the handlers validate with', async () => {
-    const response = await openApiDocument();
+    const response = await openApiDocument({} as APIGatewayProxyEventV2, createLambdaContext('openapi-document'));
     expect(response.statusCode).toBe(200);
     const document = JSON.parse(String(response.body)) as Document;
     expect(document.openapi).toBe('3.1.0');

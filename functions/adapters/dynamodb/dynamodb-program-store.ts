@@ -1,13 +1,16 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import type { Program } from '../../domain/program';
-import type { ProgramStore } from '../../ports/program-store';
+import type { IndexSourcePage, IndexSourceScan, ProgramStore } from '../../ports/program-store';
 import { fromProgramItem, isProgramItem, toProgramItem } from './program-item';
 import { programKey } from './programs-table';
+import { indexChangeOfItem } from './stream-record';
 import { retryLeftovers } from './retry';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
+/** Keeps one scan page a comfortable single `_bulk` request. */
+const INDEX_SCAN_PAGE = 500;
 
 type WriteRequests = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>;
 type KeysAndAttributes = NonNullable<ConstructorParameters<typeof BatchGetCommand>[0]['RequestItems']>;
@@ -95,6 +98,38 @@ export class DynamoDbProgramStore implements ProgramStore {
         }),
       );
       yield (page.Items ?? []).map(fromProgramItem);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  async *scanIndexSource({ segment, totalSegments, changedSince }: IndexSourceScan): AsyncIterable<IndexSourcePage> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Segment: segment,
+          TotalSegments: totalSegments,
+          Limit: INDEX_SCAN_PAGE,
+          // A write acknowledged before the scan reads its item must be seen (the reindex's catch-up relies on it).
+          ConsistentRead: true,
+          ...(changedSince
+            ? {
+                FilterExpression: '#updatedAt >= :since',
+                ExpressionAttributeNames: { '#updatedAt': 'updatedAt' },
+                ExpressionAttributeValues: { ':since': changedSince },
+              }
+            : {}),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const result: IndexSourcePage = { changes: [], malformed: [] };
+      for (const item of page.Items ?? []) {
+        const decoded = indexChangeOfItem(item);
+        if (decoded.kind === 'change') result.changes.push(decoded.change);
+        else if (decoded.kind === 'malformed') result.malformed.push({ key: `${String(item.pk)}/${String(item.sk)}`, reason: decoded.reason });
+      }
+      yield result;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

@@ -21,13 +21,22 @@ export function decodeStreamRecord(record: DynamoDBRecord): DecodedStreamRecord 
   const oldImage = image(record.dynamodb?.OldImage);
   const current = newImage ?? oldImage;
   if (!current) return { kind: 'malformed', reason: 'record carries neither image' };
-  if (isListingItem(current)) return decodeListing(record, current, newImage);
-  if (!isProgramItem(current)) return { kind: 'ignored' };
-  const program = fromProgramItem(current);
+  return indexChangeOfItem(current, { removed: record.eventName === 'REMOVE' || !newImage });
+}
+
+/**
+ * What the index must hold for one table item. The stream indexer and the reindex both decide
+ * through here, so a rebuilt index is exactly what the stream would have built.
+ * `removed`: the item was deleted, and `item` is its last image.
+ */
+export function indexChangeOfItem(item: Record<string, unknown>, { removed = false } = {}): DecodedStreamRecord {
+  if (isListingItem(item)) return listingChange(item, removed);
+  if (!isProgramItem(item)) return { kind: 'ignored' };
+  const program = fromProgramItem(item);
   if (typeof program.id !== 'string' || typeof program.version !== 'number') {
     return { kind: 'malformed', reason: 'program image lacks id or version' };
   }
-  if (record.eventName === 'REMOVE' || !newImage) {
+  if (removed) {
     // A hard delete carries no new version; one past the last write still orders it after it.
     return { kind: 'change', change: { kind: 'remove', id: program.id, version: program.version + 1 } };
   }
@@ -38,12 +47,12 @@ export function decodeStreamRecord(record: DynamoDBRecord): DecodedStreamRecord 
  * A provider listing reaches the index as its live (approved) version, versioned by the
  * listing's revision; archived or never-approved listings are absent from search.
  */
-function decodeListing(record: DynamoDBRecord, current: Record<string, unknown>, newImage: Record<string, unknown> | undefined): DecodedStreamRecord {
-  const listing = fromListingItem(current);
+function listingChange(item: Record<string, unknown>, removed: boolean): DecodedStreamRecord {
+  const listing = fromListingItem(item);
   if (typeof listing.id !== 'string' || typeof listing.revision !== 'number') {
     return { kind: 'malformed', reason: 'listing image lacks id or revision' };
   }
-  if (record.eventName === 'REMOVE' || !newImage) {
+  if (removed) {
     return { kind: 'change', change: { kind: 'remove', id: listing.id, version: listing.revision + 1 } };
   }
   if (listing.status === 'archived' || !listing.live) {

@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
+import { openSearchClient } from '../../functions/adapters/opensearch/client';
+import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opensearch-search-index';
+import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
+import { openSearchConfig } from '../../functions/config/opensearch-config';
+import type { ImportRecord, Program } from '../../functions/domain/program';
+import { programIdFor } from '../../functions/domain/program-id';
+import { importFile } from '../../seed/import-file';
+import { csvLine, NATIVE_CSV_COLUMNS, recordToCells } from '../../seed/native-csv-columns';
+import { facilityId } from '../../seed/samhsa-facilities';
+import { DEFAULT_SEED_FILE } from '../../seed/seed-default';
+import type { ProgramStore } from '../../functions/ports/program-store';
+import { awaitSearchable } from '../../seed/await-searchable';
+
+const LOCATOR_SAMPLE = path.resolve('../shared/data/findtreatment-locator-sample.json');
+const directory = mkdtempSync(path.join(tmpdir(), 'iop-import-formats-'));
+const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
+const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+
+afterAll(async () => {
+  rmSync(directory, { recursive: true, force: true });
+  // Thousands of real facilities would otherwise show up in the search tests' neighbourhoods.
+  await archiveSources(store, ['findtreatment', 'samhsa-locator', 'test-csv']);
+}, 180_000);
+
+const frid = (prefix: string) => programIdFor('findtreatment', prefix);
+
+describe('findtreatment locator export', () => {
+  const ids = {
+    iop: '39d6ca2b067e9d7bb435d81d51b2c7876939f82b9c92612142d4239277b3d5e6',
+    phpTelehealth: '033f7e25c70d28224fa558c9f402b149d98d5939f423a05483d17bddbd09bbab',
+  };
+
+  it('imports the real sample with the documented mapping, field by field', async () => {
+    const summary = await importFile(LOCATOR_SAMPLE, { format: 'findtreatment' });
+    expect(summary).toMatchObject({ rows: 30, accepted: 30, rejected: 0 });
+
+    const iop = await searchIndex.get(frid(ids.iop));
+    expect(iop).toMatchObject({
+      source: 'findtreatment',
+      externalId: ids.iop,
+      name: 'Region Ten Community Services Board',
+      phone: '434-972-1800',
+      website: 'http://www.regionten.org',
+      address: { street1: '800 Preston Avenue', street2: 'Peterson Building', city: 'Charlottesville', state: 'VA', zip: '22903' },
+      location: { lat: 38.0364492, lon: -78.4888244 },
+      locationPrecision: 'exact',
+      levelsOfCare: ['outpatient', 'iop'],
+      delivery: ['in_person'],
+      conditions: ['substance_use'],
+      ageGroups: ['adults', 'young_adults'],
+      languages: ['en', 'es'],
+      insurance: ['medicaid', 'tricare', 'private', 'self_pay', 'sliding_scale'],
+      licenses: [
+        { state: 'VA', issuer: 'State substance abuse agency' },
+        { state: 'VA', issuer: 'State mental health department' },
+      ],
+    });
+    // The locator has no organisation name for this row, no sessions, carriers or licence numbers.
+    expect(iop).not.toHaveProperty('organization');
+    expect(iop).not.toHaveProperty('sessions');
+    expect(iop).not.toHaveProperty('accreditations');
+    expect(iop?.licenses?.every((license) => license.number === undefined)).toBe(true);
+
+    const php = await searchIndex.get(frid(ids.phpTelehealth));
+    expect(php).toMatchObject({
+      name: 'Empowering Families Program',
+      levelsOfCare: ['outpatient', 'php'],
+      delivery: ['in_person', 'virtual'],
+      conditions: ['mental_health'],
+      ageGroups: ['adults', 'children', 'adolescents', 'seniors', 'young_adults'],
+      insurance: ['medicare', 'medicaid', 'tricare', 'private', 'self_pay', 'state_plan'],
+      licenses: [{ state: 'VA', issuer: 'State mental health department' }],
+    });
+    expect(php).not.toHaveProperty('languages');
+    expect(php).not.toHaveProperty('sessions');
+
+    // Accredited hospital programme: "Outpatient day treatment or partial hospitalization" and The Joint Commission.
+    const stored = await findStored('findtreatment', (program) => program.name === 'Rockingham Memorial Hospital');
+    expect(stored).toMatchObject({
+      organization: 'Outpatient Behavioral Health',
+      levelsOfCare: ['outpatient', 'php'],
+      accreditations: [{ body: 'joint_commission' }],
+      licenses: [
+        { state: 'VA', issuer: 'State substance abuse agency' },
+        { state: 'VA', issuer: 'State department of health' },
+        { state: 'VA', issuer: 'State mental health department' },
+        { state: 'VA', issuer: 'Hospital licensing authority' },
+      ],
+    });
+
+    const german = await findStored('findtreatment', (program) => program.organization === 'Louisa County Office');
+    expect(german).toMatchObject({ languages: ['en', 'de'], ageGroups: ['adults', 'children', 'adolescents', 'young_adults'] });
+
+    const carf = await findStored('findtreatment', (program) => program.name === 'Addiction Recovery Systems LLC');
+    expect(carf?.accreditations).toEqual([{ body: 'carf' }]);
+
+    const again = await importFile(LOCATOR_SAMPLE, { format: 'findtreatment' });
+    expect(again).toMatchObject({ accepted: 30, written: 0, unchanged: 30 });
+  });
+});
+
+describe('native CSV', () => {
+  const records: ImportRecord[] = [
+    {
+      externalId: 'csv-full',
+      name: 'Harbor "Evening" IOP, Portland',
+      organization: 'Harbor Health',
+      description: 'Three evenings a week;\nfamily sessions monthly.',
+      phone: '(207) 555-0142',
+      website: 'https://harbor.example.org/iop',
+      email: 'intake@harbor.example.org',
+      address: { street1: '1 Congress St', street2: 'Suite 5', city: 'Portland', state: 'ME', zip: '04101' },
+      location: { lat: 43.66, lon: -70.25 },
+      levelsOfCare: ['iop', 'outpatient'],
+      conditions: ['substance_use', 'co_occurring'],
+      services: ['group_therapy'],
+      ageGroups: ['adults'],
+      languages: ['en', 'fr'],
+      delivery: ['in_person', 'virtual'],
+      insurance: ['medicaid', 'aetna'],
+      licenses: [{ state: 'ME', number: 'ME-42', issuer: 'Maine DHHS', expiresOn: '2028-01-31' }],
+      accreditations: [{ body: 'carf', expiresOn: '2027-06-30' }],
+      sessions: [{ days: ['mon', 'wed', 'thu'], start: '18:00', end: '21:00' }],
+      timezone: 'America/New_York',
+      programLengthWeeks: { min: 6, max: 12 },
+      acceptingNewPatients: false,
+    },
+    {
+      externalId: 'csv-minimal',
+      name: 'Minimal Program',
+      address: { street1: '2 Main St', city: 'Portland', state: 'ME', zip: '04101' },
+      levelsOfCare: ['outpatient'],
+      delivery: ['in_person'],
+    },
+  ];
+
+  it('round-trips every field: CSV and NDJSON of the same records store the same programs', async () => {
+    const csv = path.join(directory, 'programs.csv');
+    writeFileSync(csv, `${[NATIVE_CSV_COLUMNS.join(','), ...records.map((record) => csvLine(recordToCells(record)))].join('\r\n')}\r\n`);
+    const ndjson = path.join(directory, 'programs.ndjson');
+    writeFileSync(ndjson, `${records.map((record) => JSON.stringify(record)).join('\n')}\n`);
+
+    expect(await importFile(csv, { format: 'csv', source: 'test-csv' })).toMatchObject({ rows: 2, accepted: 2, rejected: 0, written: 2 });
+    // Same content under the same key: the NDJSON import finds nothing to change.
+    expect(await importFile(ndjson, { format: 'native', source: 'test-csv' })).toMatchObject({ accepted: 2, written: 0, unchanged: 2 });
+    const full = await store.get(programIdFor('test-csv', 'csv-full'));
+    expect(full).toMatchObject({ ...records[0], source: 'test-csv', locationPrecision: 'exact' });
+    const minimal = await searchIndex.get(programIdFor('test-csv', 'csv-minimal'));
+    expect(minimal).toMatchObject({ ...records[1], locationPrecision: 'zip' });
+    expect(minimal).not.toHaveProperty('sessions');
+  });
+
+  it('reports a bad JSON cell with its column, and an unknown column as a fatal error', async () => {
+    const bad = path.join(directory, 'bad.csv');
+    writeFileSync(bad, ['externalId,name,address.street1,address.city,address.state,address.zip,levelsOfCare,delivery,sessions', 'x1,A,1 Main,Portland,ME,04101,iop,in_person,"[{""days"":"', 'x2,B,1 Main,Portland,ME,04101,iop;spa,in_person,'].join('\n'));
+    const summary = await importFile(bad, { format: 'csv', source: 'test-csv', dryRun: true });
+    expect(summary.errors.map(({ line, path }) => ({ line, path }))).toEqual([
+      { line: 2, path: 'sessions' },
+      { line: 3, path: 'levelsOfCare.1' },
+    ]);
+    const unknown = path.join(directory, 'unknown.csv');
+    writeFileSync(unknown, 'externalId,nmae\nx,y\n');
+    await expect(importFile(unknown, { format: 'csv', dryRun: true })).rejects.toThrow(/unknown CSV columns: nmae/);
+  });
+});
+
+describe('SAMHSA CSV at full size', () => {
+  it('accounts for every one of the 14,034 rows and stores CT zips with their leading zero', async () => {
+    const summary = await importFile(DEFAULT_SEED_FILE, { format: 'samhsa-csv' });
+    expect(summary.rows).toBe(14_034);
+    expect(summary.accepted + summary.rejected).toBe(summary.rows);
+    expect(new Set(summary.errors.map((error) => error.line)).size).toBe(summary.rejected);
+
+    // A real CT row whose zip lost its leading zero in the file (6708).
+    const externalId = facilityId({
+      name1: 'Connecticut Counseling Centers Inc',
+      name2: '',
+      street1: '50 Brookside Road',
+      street2: '',
+      city: 'Waterbury',
+      state: 'CT',
+      zip: '6708',
+      zip4: '',
+      county: 'New Haven',
+      latitude: '41.5781147',
+      longitude: '-73.064287',
+    });
+    const id = programIdFor('samhsa-locator', externalId);
+    expect((await store.get(id))?.address).toMatchObject({ state: 'CT', zip: '06708', city: 'Waterbury' });
+    expect((await searchIndex.get(id))?.address.zip).toBe('06708');
+  }, 240_000);
+});
+
+async function findStored(source: string, predicate: (program: Program) => boolean): Promise<Program | undefined> {
+  for await (const page of store.scanAll()) {
+    const found = page.find((program) => program.source === source && predicate(program));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Takes what these tests imported out of search again, the way an import's prune does. */
+async function archiveSources(programs: ProgramStore, sources: string[]): Promise<void> {
+  for await (const page of programs.scanAll()) {
+    const imported = page.filter((program) => sources.includes(program.source) && program.status === 'published');
+    if (imported.length > 0) await programs.putMany(imported.map((program) => ({ ...program, status: 'archived' as const, version: program.version + 1 })));
+  }
+  await awaitSearchable(process.env.DYNAMODB_ENDPOINT);
+}
