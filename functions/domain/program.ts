@@ -182,11 +182,16 @@ function ordered<T extends object>(value: T, order: readonly string[]): T {
 
 export function toPublicProgram(program: Program): PublicProgram {
   const { status: _status, version: _version, contentHash: _hash, ...visible } = program;
-  const result = ordered(visible, PUBLIC_FIELD_ORDER) as Record<string, unknown>;
+  return inContractOrder(visible);
+}
+
+/** The same program with its fields (and nested ones) in the order the contract lists them. */
+export function inContractOrder<T extends PublicProgram>(program: T): T {
+  const result = ordered(program, PUBLIC_FIELD_ORDER) as Record<string, unknown>;
   for (const [field, order] of Object.entries(NESTED_FIELD_ORDER)) {
     const value = result[field];
     if (Array.isArray(value)) result[field] = value.map((item: object) => ordered(item, order));
     else if (value && typeof value === 'object') result[field] = ordered(value, order);
   }
-  return result as PublicProgram;
+  return result as T;
 }

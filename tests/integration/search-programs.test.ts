@@ -104,6 +104,7 @@ describe('location', () => {
       expect(result.distanceMiles).toBeCloseTo(haversineMiles(origin, result.location), 2);
     }
     expect(body.results[0]?.distanceMiles).toBeCloseTo(1, 1);
+    expect(Object.keys(body.results[0]!).slice(0, 4)).toEqual(['id', 'source', 'externalId', 'name']);
     expect(body.nextCursor).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError } from '../../domain/errors';
 import { haversineMiles } from '../../domain/geo';
-import type { PublicProgram } from '../../domain/program';
+import { inContractOrder, type PublicProgram } from '../../domain/program';
 import { FACET_NAMES, type Facets, type ProgramHit, type SearchCriteria, type SearchPage } from '../../domain/search-criteria';
 import type { IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
 import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
@@ -74,7 +74,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const source = (response.body as { found?: boolean; _source?: ProgramDocument }).found
       ? (response.body as { _source?: ProgramDocument })._source
       : undefined;
-    return source?.published ? source.program : undefined;
+    return source?.published && source.program ? inContractOrder(source.program) : undefined;
   }
 
   async apply(changes: IndexChange[]): Promise<IndexChangeOutcome[]> {
@@ -102,8 +102,10 @@ export class OpenSearchSearchIndex implements SearchIndex {
   private toResult(hit: Hit, criteria: SearchCriteria): ProgramHit {
     const program = hit._source?.program;
     if (!program) throw new Error(`Indexed program ${hit._id} has no stored record`);
-    if (!criteria.origin) return program;
-    return { ...program, distanceMiles: roundTo(haversineMiles(criteria.origin, program.location), 2) };
+    // The engine re-serialises filtered sources in its own key order.
+    const ordered = inContractOrder(program);
+    if (!criteria.origin) return ordered;
+    return { ...ordered, distanceMiles: roundTo(haversineMiles(criteria.origin, program.location), 2) };
   }
 
   private toFacets(aggregations: Record<string, unknown> | undefined): Facets {
