@@ -8,6 +8,7 @@ import { decodeNotificationKey, downloadObject, IMPORTS_PREFIX, putJsonObject, r
 import { dynamoDbConfig } from '../config/dynamodb-config';
 import { zipDirectory } from '../geo/zip-table';
 import { observability } from '../observability/observability';
+import { recordImport } from '../observability/metrics';
 import { telemetryFor } from '../observability/telemetry';
 import { importPrograms, type ImportDependencies, type ImportSummary } from '../use-cases/import-programs';
 // The CLI's own readers, so a file imports the same way from a laptop and from the bucket.
@@ -89,7 +90,7 @@ export interface ImportFromS3Dependencies {
 /** An import that cannot succeed however often it is retried (the key names no known format). */
 class UnimportableObjectError extends Error {}
 
-const { logger } = telemetryFor('import-from-s3');
+const { logger, metrics } = telemetryFor('import-from-s3');
 
 function log(level: 'INFO' | 'ERROR', message: string, fields: Record<string, unknown>): void {
   if (level === 'ERROR') logger.error(message, fields);
@@ -109,6 +110,7 @@ async function importObject(object: ObjectRef, deps: ImportFromS3Dependencies): 
   try {
     const source = download.metadata.source ?? DEFAULT_SOURCE[format];
     const summary = await importPrograms(readImportRows(download.filePath, format), deps.imports, { defaultSource: source });
+    recordImport(metrics, summary);
     return { status: 'completed', object, format, source, bytes: download.bytes, ...summary, seconds: seconds() };
   } finally {
     // Warm instances share /tmp, so a leftover copy would eat into the next import's space.

@@ -16,3 +16,11 @@ export function recordIndexing(metrics: Metrics, indexed: number, failed: number
   metrics.addMetric('IndexedRecords', MetricUnit.Count, indexed);
   metrics.addMetric('FailedRecords', MetricUnit.Count, failed);
 }
+
+/** Rows of one import by outcome, so the dashboard's ImportRows widget and alarms have data. */
+export function recordImport(metrics: Metrics, summary: { rows: number; accepted: number; rejected: number; written: number }): void {
+  metrics.addMetric('ImportRows', MetricUnit.Count, summary.rows);
+  metrics.addMetric('ImportRowsAccepted', MetricUnit.Count, summary.accepted);
+  metrics.addMetric('ImportRowsRejected', MetricUnit.Count, summary.rejected);
+  metrics.addMetric('ImportRowsWritten', MetricUnit.Count, summary.written);
+}

@@ -12,6 +12,12 @@ export const programIndexBody = {
     // One replica wherever a second node exists, none on a single local node (so it stays green).
     auto_expand_replicas: '0-1',
     refresh_interval: '1s',
+    // The domain publishes slow logs to CloudWatch, but OpenSearch writes them only past these.
+    'search.slowlog.threshold.query.warn': '500ms',
+    'search.slowlog.threshold.query.info': '200ms',
+    'search.slowlog.threshold.fetch.warn': '200ms',
+    'indexing.slowlog.threshold.index.warn': '1s',
+    'indexing.slowlog.threshold.index.info': '500ms',
     analysis: {
       normalizer: {
         sortable: { type: 'custom', filter: ['lowercase', 'asciifolding'] },
