@@ -10,11 +10,11 @@ import { parseArgs } from 'node:util';
 import { resolveStackEnvironment } from '../local/stack-state';
 import { createHsdsValidator, DEFAULT_HSDS_SCHEMA_DIR, formatValidationError, type HsdsValidationError } from './validate-hsds';
 import type { HsdsSection } from '../functions/domain/hsds';
+import { runCommand, UsageError } from './command-line';
 
 const FORMATS = ['hsds'] as const;
 const USAGE = `usage: npm run export -- --format ${FORMATS.join('|')} [--out FILE] [--validate] [--schemas DIR]`;
 
-class UsageError extends Error {}
 
 function parseCommandLine(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -34,15 +34,7 @@ function parseCommandLine(argv: string[]) {
   return { out: values.out, validate: values.validate, schemas: values.schemas };
 }
 
-async function main(): Promise<number> {
-  let options: ReturnType<typeof parseCommandLine>;
-  try {
-    options = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message ? `error: ${message}\n` : ''}${USAGE}\n`);
-    return 2;
-  }
+async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
   Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
   // After the environment is set: the clients read it when their modules load.
   const { documentClient } = await import('../functions/adapters/dynamodb/client');
@@ -92,10 +84,4 @@ async function main(): Promise<number> {
   return errors.length > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runCommand(USAGE, parseCommandLine, main);

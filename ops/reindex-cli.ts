@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import type { ReindexSummary } from '../functions/use-cases/reindex-programs';
 import { resolveStackEnvironment } from '../local/stack-state';
+import { runCommand, UsageError } from './command-line';
 
 const USAGE = 'usage: npm run reindex -- [--keep-old] [--segments N] [--json]';
 
-class UsageError extends Error {}
 
 function parseCommandLine(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -40,15 +40,7 @@ function printHuman(summary: ReindexSummary): void {
   );
 }
 
-async function main(): Promise<number> {
-  let options: ReturnType<typeof parseCommandLine>;
-  try {
-    options = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message ? `error: ${message}\n` : ''}${USAGE}\n`);
-    return 2;
-  }
+async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
   Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
   const [{ reindexPrograms }, { reindexDependencies }] = await Promise.all([
     import('../functions/use-cases/reindex-programs'),
@@ -83,10 +75,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`\nerror: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runCommand(USAGE, parseCommandLine, main);

@@ -12,13 +12,13 @@ import type { ByteCounter } from './counted-read-stream';
 import { DEFAULT_SOURCE, IMPORT_FORMATS, type ImportFormat } from './import-formats';
 import { progressReporter } from './import-progress';
 import { buildImportReport, writeImportReport } from './import-report';
+import { runCommand, UsageError } from '../ops/command-line';
 
 const USAGE = [
   `usage: npm run import -- FILE [--format ${IMPORT_FORMATS.join('|')}] [--source SLUG] [--prune] [--dry-run] [--report FILE] [--json]`,
   `       npm run import -- FILE --target aws --bucket BUCKET [--format ...] [--source SLUG] [--region REGION]`,
 ].join('\n');
 
-class UsageError extends Error {}
 
 function parseCommandLine(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -76,15 +76,7 @@ function printHuman(summary: ImportSummary, seconds: number): void {
   );
 }
 
-async function main(): Promise<number> {
-  let options: ReturnType<typeof parseCommandLine>;
-  try {
-    options = parseCommandLine(process.argv.slice(2));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${message ? `error: ${message}\n` : ''}${USAGE}\n`);
-    return 2;
-  }
+async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
   if (options.target === 'aws') return handToAwsImporter(options);
   Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
   const { importFile } = await import('./import-file');
@@ -132,10 +124,4 @@ async function handToAwsImporter(options: ReturnType<typeof parseCommandLine>): 
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runCommand(USAGE, parseCommandLine, main);

@@ -1,9 +1,4 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
 import { openSearchClient } from '../../functions/adapters/opensearch/client';
@@ -12,10 +7,9 @@ import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { importFile } from '../../seed/import-file';
+import { importScratch, runImportCli } from '../support/import-files';
 
-const run = promisify(execFile);
-const directory = mkdtempSync(path.join(tmpdir(), 'iop-import-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const { writeNdjson } = importScratch('iop-import-');
 const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
 const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 
@@ -29,12 +23,6 @@ function row(externalId: string, overrides: Record<string, unknown> = {}) {
     insurance: ['medicaid'],
     ...overrides,
   };
-}
-
-function writeNdjson(name: string, lines: string[]): string {
-  const file = path.join(directory, name);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
 }
 
 describe('native import', () => {
@@ -97,11 +85,7 @@ describe('native import', () => {
 });
 
 describe('import command', () => {
-  const cli = (...args: string[]) =>
-    run(path.resolve('node_modules/.bin/tsx'), ['seed/import-cli.ts', ...args], { env: process.env }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
-    );
+  const cli = runImportCli;
 
   it('exits 0 when every row is accepted, 1 when some are rejected, 2 on usage errors', async () => {
     const good = writeNdjson('cli-good.ndjson', [JSON.stringify(row('cli-1'))]);

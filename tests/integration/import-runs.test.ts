@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
 import { openSearchClient } from '../../functions/adapters/opensearch/client';
@@ -12,11 +9,11 @@ import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { importFile } from '../../seed/import-file';
+import { importScratch, runImportCli } from '../support/import-files';
 import type { ImportReport } from '../../seed/import-report';
 
-const run = promisify(execFile);
-const directory = mkdtempSync(path.join(tmpdir(), 'iop-import-runs-'));
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const { directory, writeNdjson } = importScratch('iop-import-runs-');
+const cli = runImportCli;
 const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
 const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 
@@ -30,18 +27,6 @@ function row(externalId: string, overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
-
-function writeNdjson(name: string, lines: string[]): string {
-  const file = path.join(directory, name);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
-}
-
-const cli = (...args: string[]) =>
-  run(path.resolve('node_modules/.bin/tsx'), ['seed/import-cli.ts', ...args], { env: process.env }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-  );
 
 describe('a file with bad rows mixed in', () => {
   it('lands the good rows, reports every bad one in the summary and the --report file, and exits 1', async () => {

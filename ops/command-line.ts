@@ -1,0 +1,24 @@
+/** A command-line mistake: the command prints it with its usage and exits 2. */
+export class UsageError extends Error {}
+
+/**
+ * Runs one of the project's commands with their shared exit-code contract: 2 for usage errors
+ * (with the usage text) and for fatal errors (with their message), otherwise what `run` returns.
+ */
+export function runCommand<Options>(usage: string, parse: (argv: string[]) => Options, run: (options: Options) => Promise<number>): void {
+  let options: Options;
+  try {
+    options = parse(process.argv.slice(2));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message ? `error: ${message}\n` : ''}${usage}\n`);
+    process.exit(2);
+  }
+  run(options).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`\nerror: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(2);
+    },
+  );
+}
