@@ -13,30 +13,35 @@ import {
 } from './vocabulary';
 import ISO6391 from 'iso-639-1';
 
-/** A comma-separated list of values, each checked against its vocabulary. */
-function listOf<const T extends readonly [string, ...string[]]>(values: T) {
-  const allowed = new Set<string>(values);
+/**
+ * A comma-separated list of distinct values, each checked by `isAllowed`; `describeUnknown` words
+ * the error naming the values that failed.
+ */
+function commaList<T extends string>(isAllowed: (value: string) => boolean, describeUnknown: (unknown: string[]) => string) {
   return z
     .string()
     .transform((raw) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))])
     .superRefine((items, context) => {
       if (items.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one value' });
-      const unknown = items.filter((item) => !allowed.has(item));
-      if (unknown.length > 0) {
-        context.addIssue({ code: 'custom', message: `unknown value ${unknown.map((item) => `'${item}'`).join(', ')}; expected one of ${values.join(', ')}` });
-      }
+      const unknown = items.filter((item) => !isAllowed(item));
+      if (unknown.length > 0) context.addIssue({ code: 'custom', message: describeUnknown(unknown) });
     })
-    .transform((items) => items as T[number][]);
+    .transform((items) => items as T[]);
 }
 
-const languageList = z
-  .string()
-  .transform((raw) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))])
-  .superRefine((items, context) => {
-    if (items.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one value' });
-    const unknown = items.filter((item) => !ISO6391.validate(item));
-    if (unknown.length > 0) context.addIssue({ code: 'custom', message: `not ISO 639-1 codes: ${unknown.join(', ')}` });
-  });
+/** A comma-separated list of values from one vocabulary. */
+function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  const allowed = new Set<string>(values);
+  return commaList<T[number]>(
+    (value) => allowed.has(value),
+    (unknown) => `unknown value ${unknown.map((item) => `'${item}'`).join(', ')}; expected one of ${values.join(', ')}`,
+  );
+}
+
+const languageList = commaList<string>(
+  (code) => ISO6391.validate(code),
+  (unknown) => `not ISO 639-1 codes: ${unknown.join(', ')}`,
+);
 
 const decimal = (check: z.ZodNumber) =>
   z

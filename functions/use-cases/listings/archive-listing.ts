@@ -1,6 +1,6 @@
 import type { Identity } from '../../domain/identity';
-import { toListingView, type Listing, type ListingView } from '../../domain/listing';
-import { etagOf, ownedListing, requireNotArchived, requireRevision, saveOver } from './listing-access';
+import { type Listing } from '../../domain/listing';
+import { ownedListing, requireNotArchived, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 
 /** Archiving takes the listing out of search and out of the review queue; its history stays. */
@@ -9,7 +9,7 @@ export async function archiveListing(
   id: string,
   ifMatch: string | undefined,
   deps: ListingDependencies,
-): Promise<{ listing: ListingView; etag: string }> {
+): Promise<SavedListing> {
   const listing = await ownedListing(identity, id, deps);
   requireNotArchived(listing);
   requireRevision(listing, ifMatch);
@@ -23,6 +23,5 @@ export async function archiveListing(
     updatedAt: now,
     history: [...listing.history, { at: now, actor: identity.sub, role: 'provider', action: 'archived' }],
   };
-  const saved = await saveOver(listing, next, deps);
-  return { listing: toListingView(saved), etag: etagOf(saved) };
+  return saveOver(listing, next, deps);
 }

@@ -3,7 +3,7 @@ import { contentHash } from '../../domain/content-hash';
 import { ConflictError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { changedFields, toListingView, type Listing, type ListingView } from '../../domain/listing';
-import { requirePendingCapacity } from './listing-access';
+import { etagOf, requirePendingCapacity } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 import { validateSubmission } from './validate-submission';
 
@@ -57,7 +57,7 @@ export async function createListing(
     if (replay) return replay;
     throw new ConflictError('The listing could not be created; retry the request');
   }
-  return { listing: view, replayed: false, etag: `"${listing.revision}"` };
+  return { listing: view, replayed: false, etag: etagOf(listing) };
 }
 
 async function replayOf(id: string, key: string, requestHash: string, deps: ListingDependencies): Promise<CreatedListing | undefined> {
@@ -69,5 +69,5 @@ async function replayOf(id: string, key: string, requestHash: string, deps: List
     ]);
   }
   const first = JSON.parse(existing.idempotency.response) as ListingView;
-  return { listing: first, replayed: true, etag: `"${first.revision}"` };
+  return { listing: first, replayed: true, etag: etagOf(first) };
 }

@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, RateLimitedError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
-import type { Listing } from '../../domain/listing';
+import { toListingView, type Listing, type ListingView } from '../../domain/listing';
 import type { ListingDependencies } from './listing-dependencies';
 
 const notFound = (id: string) => new NotFoundError(`No listing ${id}`, [{ path: 'id', message: 'not found' }]);
@@ -50,13 +50,19 @@ export async function requirePendingCapacity(ownerId: string, deps: ListingDepen
   }
 }
 
+/** What a write answers with: the listing as its owner and reviewers see it, and its new ETag. */
+export interface SavedListing {
+  listing: ListingView;
+  etag: string;
+}
+
 /** Saves a change made on top of `listing` as read; a concurrent writer in between makes it a 412. */
-export async function saveOver(listing: Listing, next: Listing, deps: ListingDependencies): Promise<Listing> {
+export async function saveOver(listing: Listing, next: Listing, deps: ListingDependencies): Promise<SavedListing> {
   const saved = await deps.listings.save(next, listing.revision);
   if (!saved) {
     throw new PreconditionFailedError('The listing changed while this request was applied; read it again and reapply the change', [
       { path: 'If-Match', message: 'is no longer the current revision' },
     ]);
   }
-  return next;
+  return { listing: toListingView(next), etag: etagOf(next) };
 }

@@ -1,16 +1,25 @@
 import { contentHash } from '../../domain/content-hash';
 import { ConflictError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
-import { changedFields, PROVIDER_SOURCE, toListingView, type Listing, type ListingView } from '../../domain/listing';
+import { changedFields, PROVIDER_SOURCE, type Listing } from '../../domain/listing';
 import type { Program } from '../../domain/program';
-import { etagOf, readableListing, requireReviewer, requireRevision, saveOver } from './listing-access';
+import { readableListing, requireReviewer, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 
-function requirePending(listing: Listing): NonNullable<Listing['pending']> {
+/** The listing a reviewer acts on, as read, with the version waiting for review. */
+async function underReview(
+  identity: Identity,
+  id: string,
+  ifMatch: string | undefined,
+  deps: ListingDependencies,
+): Promise<{ listing: Listing; pending: NonNullable<Listing['pending']> }> {
+  requireReviewer(identity);
+  const listing = await readableListing(identity, id, deps);
+  requireRevision(listing, ifMatch);
   if (listing.status !== 'pending_review' || !listing.pending) {
     throw new ConflictError(`Listing ${listing.id} has nothing waiting for review`, [{ path: 'id', message: `is ${listing.status}` }]);
   }
-  return listing.pending;
+  return { listing, pending: listing.pending };
 }
 
 /** Approval swaps the reviewed version in: from now on it is what the public finds. */
@@ -19,11 +28,8 @@ export async function approveListing(
   id: string,
   ifMatch: string | undefined,
   deps: ListingDependencies,
-): Promise<{ listing: ListingView; etag: string }> {
-  requireReviewer(identity);
-  const listing = await readableListing(identity, id, deps);
-  requireRevision(listing, ifMatch);
-  const pending = requirePending(listing);
+): Promise<SavedListing> {
+  const { listing, pending } = await underReview(identity, id, ifMatch, deps);
   const now = nowIso(deps);
   const revision = listing.revision + 1;
   const live: Program = {
@@ -51,8 +57,7 @@ export async function approveListing(
       { at: now, actor: identity.sub, role: 'reviewer', action: 'approved', changes: changedFields(listing.live, pending) },
     ],
   };
-  const saved = await saveOver(listing, next, deps);
-  return { listing: toListingView(saved), etag: etagOf(saved) };
+  return saveOver(listing, next, deps);
 }
 
 /** Rejection drops the pending version with a reason the provider sees; a live version stays live. */
@@ -62,11 +67,8 @@ export async function rejectListing(
   reason: string,
   ifMatch: string | undefined,
   deps: ListingDependencies,
-): Promise<{ listing: ListingView; etag: string }> {
-  requireReviewer(identity);
-  const listing = await readableListing(identity, id, deps);
-  requireRevision(listing, ifMatch);
-  requirePending(listing);
+): Promise<SavedListing> {
+  const { listing } = await underReview(identity, id, ifMatch, deps);
   const now = nowIso(deps);
   const next: Listing = {
     ...listing,
@@ -78,6 +80,5 @@ export async function rejectListing(
     updatedAt: now,
     history: [...listing.history, { at: now, actor: identity.sub, role: 'reviewer', action: 'rejected', note: reason }],
   };
-  const saved = await saveOver(listing, next, deps);
-  return { listing: toListingView(saved), etag: etagOf(saved) };
+  return saveOver(listing, next, deps);
 }

@@ -1,6 +1,6 @@
 import type { Identity } from '../../domain/identity';
-import { changedFields, toListingView, type Listing, type ListingView } from '../../domain/listing';
-import { etagOf, ownedListing, requireNotArchived, requirePendingCapacity, requireRevision, saveOver } from './listing-access';
+import { changedFields, type Listing } from '../../domain/listing';
+import { ownedListing, requireNotArchived, requirePendingCapacity, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 import { validateSubmission } from './validate-submission';
 
@@ -14,7 +14,7 @@ export async function updateListing(
   body: unknown,
   ifMatch: string | undefined,
   deps: ListingDependencies,
-): Promise<{ listing: ListingView; etag: string }> {
+): Promise<SavedListing> {
   const listing = await ownedListing(identity, id, deps);
   requireNotArchived(listing);
   requireRevision(listing, ifMatch);
@@ -33,6 +33,5 @@ export async function updateListing(
       { at: now, actor: identity.sub, role: 'provider', action: 'updated', changes: changedFields(listing.pending ?? listing.live, pending) },
     ],
   };
-  const saved = await saveOver(listing, next, deps);
-  return { listing: toListingView(saved), etag: etagOf(saved) };
+  return saveOver(listing, next, deps);
 }
