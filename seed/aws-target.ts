@@ -3,7 +3,7 @@ import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { IMPORTS_PREFIX, reportKeyFor } from '../functions/adapters/s3/import-objects';
-import type { ImportFormat } from './import-formats';
+import type { ImportFormat } from '../functions/imports/import-formats';
 
 export interface AwsImportUpload {
   /** Local file to upload; streamed, never read whole. */

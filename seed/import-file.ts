@@ -1,7 +1,7 @@
 import { importPrograms, type ImportSummary } from '../functions/use-cases/import-programs';
 import { awaitSearchable } from './await-searchable';
-import type { ByteCounter } from './counted-read-stream';
-import { DEFAULT_SOURCE, readImportRows, type ImportFormat } from './import-formats';
+import type { ByteCounter } from '../functions/imports/counted-read-stream';
+import { DEFAULT_SOURCE, readImportRows, type ImportFormat } from '../functions/imports/import-formats';
 
 export interface ImportFileOptions {
   format: ImportFormat;

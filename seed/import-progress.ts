@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ImportSummary } from '../functions/use-cases/import-programs';
-import type { ByteCounter } from './counted-read-stream';
+import type { ByteCounter } from '../functions/imports/counted-read-stream';
 
 export interface ProgressReporter {
   update(summary: Readonly<ImportSummary>): void;

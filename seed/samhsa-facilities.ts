@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse';
 import type { GeoPoint, ImportRecord } from '../functions/domain/program';
 import { US_STATES, type UsState } from '../functions/domain/vocabulary';
-import { countedReadStream, type ByteCounter } from './counted-read-stream';
+import { countedReadStream, type ByteCounter } from '../functions/imports/counted-read-stream';
 import { synthesizeAttributes } from './synthesize-attributes';
 
 /**

@@ -5,8 +5,13 @@ import {
   AGE_GROUPS,
   CONDITIONS,
   DELIVERY_MODES,
+  EXTRA_LANGUAGE_CODES,
+  GENDERS,
   INSURANCE,
   LEVELS_OF_CARE,
+  MEDICATIONS,
+  OWNERSHIP,
+  POPULATIONS,
   SERVICES,
   US_STATES,
   WEEKDAYS,
@@ -38,6 +43,11 @@ function isUsPhone(value: string): boolean {
   if (!/^[+\d\s().-]+$/.test(main)) return false;
   const digits = main.replace(/\D/g, '');
   return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
+}
+
+/** ISO 639-1, or `sgn` for sign language services (contract 1.1). */
+export function isLanguageCode(code: string): boolean {
+  return ISO6391.validate(code) || (EXTRA_LANGUAGE_CODES as readonly string[]).includes(code);
 }
 
 const uniqueList = <T extends z.ZodType>(item: T) =>
@@ -84,6 +94,10 @@ export const sessionSchema = z
     path: ['end'],
   });
 
+export const serviceAreaSchema = z.strictObject({
+  states: uniqueList(stateSchema).min(1),
+});
+
 export const programLengthSchema = z
   .strictObject({
     min: z.number().int().min(1).max(520),
@@ -114,7 +128,7 @@ export const programRecordSchema = z.strictObject({
   services: uniqueList(z.enum(SERVICES)).optional(),
   ageGroups: uniqueList(z.enum(AGE_GROUPS)).optional(),
   languages: uniqueList(
-    z.string().refine((code) => ISO6391.validate(code), { message: 'must be an ISO 639-1 code (e.g. en, es)' }),
+    z.string().refine(isLanguageCode, { message: 'must be an ISO 639-1 code (e.g. en, es) or sgn (sign language)' }),
   ).optional(),
   delivery: uniqueList(z.enum(DELIVERY_MODES)).min(1),
   insurance: uniqueList(z.enum(INSURANCE)).optional(),
@@ -124,11 +138,24 @@ export const programRecordSchema = z.strictObject({
   timezone: z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone (e.g. America/New_York)' }).optional(),
   programLengthWeeks: programLengthSchema.optional(),
   acceptingNewPatients: z.boolean().optional(),
+  medications: uniqueList(z.enum(MEDICATIONS)).optional(),
+  populations: uniqueList(z.enum(POPULATIONS)).optional(),
+  gendersAccepted: uniqueList(z.enum(GENDERS)).min(1).optional(),
+  ownership: z.enum(OWNERSHIP).optional(),
+  intakePhone: z.string().trim().refine(isUsPhone, { message: 'must be a US phone number with 10 digits' }).optional(),
+  serviceArea: serviceAreaSchema.optional(),
+}).refine((record) => !record.serviceArea || record.delivery.includes('virtual'), {
+  message: 'is for programs with virtual delivery: add virtual to delivery or leave serviceArea out',
+  path: ['serviceArea'],
 });
 
-/** On import the upsert key is required. */
-export const importRecordSchema = programRecordSchema.extend({
+/**
+ * On import the upsert key is required, and the importer may state the date of the source
+ * edition (`dataAsOf`); providers cannot, the directory sets it on approval.
+ */
+export const importRecordSchema = programRecordSchema.safeExtend({
   externalId: z.string().trim().min(1).max(200),
+  dataAsOf: isoDate.optional(),
 });
 
 export type ProgramRecord = z.infer<typeof programRecordSchema>;
@@ -137,9 +164,20 @@ export type License = z.infer<typeof licenseSchema>;
 export type Accreditation = z.infer<typeof accreditationSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type GeoPoint = z.infer<typeof geoPointSchema>;
+export type ServiceArea = z.infer<typeof serviceAreaSchema>;
 
 export const PROGRAM_STATUSES = ['published', 'archived'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+
+/** Where a program's coordinates came from (kept for operations, not published). */
+export type LocationSource = 'record' | 'reference' | 'geocoder' | 'zip';
+
+/**
+ * A licence a state's registry states for the program's address (contract 6b). Kept apart from
+ * the record's own licences so a re-import of the program's source never drops it and a
+ * re-import of the registry replaces only its own.
+ */
+export type RegistryLicense = License & { registry: string; number: string };
 
 /**
  * A program as kept in the store: the validated record plus what the directory derives and
@@ -151,7 +189,13 @@ export interface Program extends ProgramRecord {
   externalId: string;
   location: GeoPoint;
   locationPrecision: 'exact' | 'zip';
+  locationSource?: LocationSource;
   timezone: string;
+  /** The date of the source edition (imports) or of the approval (provider versions). */
+  dataAsOf?: string;
+  /** When a reviewer last approved it or its owner last confirmed it. */
+  verifiedAt?: string;
+  registryLicenses?: RegistryLicense[];
   status: ProgramStatus;
   version: number;
   /** Hash of the submitted record: an unchanged re-import writes nothing. */
@@ -160,10 +204,37 @@ export interface Program extends ProgramRecord {
   updatedAt: string;
 }
 
-/** What the public sees of a program (search results and GET /v1/programs/{id}). */
-export type PublicProgram = Omit<Program, 'status' | 'version' | 'contentHash'>;
+/**
+ * The only fields the public ever sees of a program (search results, GET /v1/programs/{id}), in
+ * the contract's order: a whitelist, so a field the directory adds for itself stays private
+ * until it is named here.
+ */
+export const PUBLIC_PROGRAM_FIELDS = [
+  'id',
+  'source',
+  'externalId',
+  ...Object.keys(programRecordSchema.shape).filter((field) => field !== 'externalId' && field !== 'source'),
+  'locationPrecision',
+  'dataAsOf',
+  'verifiedAt',
+  'createdAt',
+  'updatedAt',
+] as const;
 
-const PUBLIC_FIELD_ORDER = ['id', 'source', 'externalId', ...Object.keys(programRecordSchema.shape), 'locationPrecision', 'createdAt', 'updatedAt'];
+/** What the public sees of a program (search results and GET /v1/programs/{id}). */
+export type PublicProgram = ProgramRecord & {
+  id: string;
+  source: string;
+  externalId: string;
+  location: GeoPoint;
+  locationPrecision: 'exact' | 'zip';
+  timezone: string;
+  dataAsOf: string;
+  verifiedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
 const NESTED_FIELD_ORDER: Record<string, readonly string[]> = {
   address: Object.keys(addressSchema.shape),
   location: ['lat', 'lon'],
@@ -171,6 +242,7 @@ const NESTED_FIELD_ORDER: Record<string, readonly string[]> = {
   licenses: Object.keys(licenseSchema.shape),
   accreditations: Object.keys(accreditationSchema.shape),
   programLengthWeeks: ['min', 'max'],
+  serviceArea: ['states'],
 };
 
 /** Keys in the contract's order: stores hand maps back in their own order, people read these. */
@@ -180,14 +252,46 @@ function ordered<T extends object>(value: T, order: readonly string[]): T {
   return Object.fromEntries(keys.map((key) => [key, source[key]])) as T;
 }
 
+/**
+ * The licences the directory states: the record's own, with a registry's licences in place of
+ * the record's number-less claim of the kind the registry issues in its state (a registry's
+ * numbered, dated licence says more than "licensed by the state agency").
+ */
+export function effectiveLicenses(program: Pick<Program, 'licenses' | 'registryLicenses'>): License[] | undefined {
+  const fromRegistries = program.registryLicenses ?? [];
+  if (fromRegistries.length === 0) return program.licenses;
+  const superseded = (license: License) =>
+    license.number === undefined && fromRegistries.some((registered) => registered.state === license.state && supersedes(registered.registry, license));
+  const own = (program.licenses ?? []).filter((license) => !superseded(license));
+  return [...own, ...fromRegistries.map(({ registry: _registry, ...license }) => license)];
+}
+
+/** Registry slug -> the number-less licence type its licences replace. */
+const REGISTRY_SUPERSEDES: Record<string, string> = {
+  'ca-dhcs': 'state_substance_use_agency',
+};
+
+function supersedes(registry: string, license: License): boolean {
+  return REGISTRY_SUPERSEDES[registry] === license.type;
+}
+
 export function toPublicProgram(program: Program): PublicProgram {
-  const { status: _status, version: _version, contentHash: _hash, ...visible } = program;
-  return inContractOrder(visible);
+  const licenses = effectiveLicenses(program);
+  const withDate = {
+    ...program,
+    licenses,
+    // Stored before dataAsOf existed: the last write is when the directory last took the source's word.
+    dataAsOf: program.dataAsOf ?? program.updatedAt.slice(0, 10),
+  } as Record<string, unknown>;
+  const visible = Object.fromEntries(
+    PUBLIC_PROGRAM_FIELDS.filter((field) => withDate[field] !== undefined).map((field) => [field, withDate[field]]),
+  );
+  return inContractOrder(visible as PublicProgram);
 }
 
 /** The same program with its fields (and nested ones) in the order the contract lists them. */
 export function inContractOrder<T extends PublicProgram>(program: T): T {
-  const result = ordered(program, PUBLIC_FIELD_ORDER) as Record<string, unknown>;
+  const result = ordered(program, PUBLIC_PROGRAM_FIELDS) as Record<string, unknown>;
   for (const [field, order] of Object.entries(NESTED_FIELD_ORDER)) {
     const value = result[field];
     if (Array.isArray(value)) result[field] = value.map((item: object) => ordered(item, order));

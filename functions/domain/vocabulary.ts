@@ -10,6 +10,12 @@ export const SERVICES = [
   'medication_management',
   'holistic',
   'aftercare_planning',
+  'peer_support',
+  'case_management',
+  'housing_support',
+  'employment_support',
+  'crisis_services',
+  'opioid_treatment_program',
 ] as const;
 export const AGE_GROUPS = ['children', 'adolescents', 'young_adults', 'adults', 'seniors'] as const;
 export const DELIVERY_MODES = ['in_person', 'virtual'] as const;
@@ -30,7 +36,47 @@ export const INSURANCE = [
   'uhc',
   'self_pay',
   'sliding_scale',
+  'payment_assistance',
+  'ihs_tribal',
+  'free_care',
 ] as const;
+/** Medications for substance use disorders a program uses (contract 1.1, section 5). */
+export const MEDICATIONS = ['methadone', 'buprenorphine', 'naltrexone', 'acamprosate', 'disulfiram', 'nicotine_replacement'] as const;
+/** Groups a program offers programs for (contract 1.1, section 5). */
+export const POPULATIONS = [
+  'veterans',
+  'active_military',
+  'military_families',
+  'lgbtq',
+  'women',
+  'men',
+  'pregnant_postpartum',
+  'criminal_justice',
+  'hiv_aids',
+  'trauma',
+  'domestic_violence',
+  'ptsd',
+  'serious_mental_illness',
+  'serious_emotional_disturbance',
+  'first_episode_psychosis',
+  'eating_disorders',
+  'tbi',
+  'dui_dwi',
+] as const;
+export const GENDERS = ['female', 'male'] as const;
+export const OWNERSHIP = [
+  'private_nonprofit',
+  'private_for_profit',
+  'local_government',
+  'state_government',
+  'tribal',
+  'indian_health_service',
+  'federal',
+  'va',
+  'department_of_defense',
+] as const;
+/** Language codes the record accepts besides ISO 639-1: `sgn` (ISO 639-2) for sign language services. */
+export const EXTRA_LANGUAGE_CODES = ['sgn'] as const;
 export const ACCREDITATION_BODIES = ['joint_commission', 'carf', 'ncqa', 'coa', 'hfap'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export const SESSION_TIMES = ['morning', 'afternoon', 'evening', 'weekend'] as const;
@@ -49,6 +95,10 @@ export type Service = (typeof SERVICES)[number];
 export type AgeGroup = (typeof AGE_GROUPS)[number];
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export type Insurance = (typeof INSURANCE)[number];
+export type Medication = (typeof MEDICATIONS)[number];
+export type Population = (typeof POPULATIONS)[number];
+export type Gender = (typeof GENDERS)[number];
+export type Ownership = (typeof OWNERSHIP)[number];
 export type AccreditationBody = (typeof ACCREDITATION_BODIES)[number];
 export type Weekday = (typeof WEEKDAYS)[number];
 export type SessionTime = (typeof SESSION_TIMES)[number];

@@ -12,7 +12,7 @@ import { recordImport } from '../observability/metrics';
 import { telemetryFor } from '../observability/telemetry';
 import { importPrograms, type ImportDependencies, type ImportSummary } from '../use-cases/import-programs';
 // The CLI's own readers, so a file imports the same way from a laptop and from the bucket.
-import { DEFAULT_SOURCE, IMPORT_FORMATS, readImportRows, type ImportFormat } from '../../seed/import-formats';
+import { DEFAULT_SOURCE, IMPORT_FORMATS, readImportRows, type ImportFormat } from '../imports/import-formats';
 
 /**
  * Two shapes name the same thing, an object that was created: a direct S3 notification (records,

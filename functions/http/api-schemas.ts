@@ -3,13 +3,15 @@ import { FACET_NAMES } from '../domain/search-criteria';
 import { geoPointSchema, importRecordSchema, programRecordSchema } from '../domain/program';
 
 /** Response shapes, written as zod schemas so the OpenAPI document is generated, not hand-kept. */
-export const publicProgramSchema = programRecordSchema.extend({
+export const publicProgramSchema = programRecordSchema.safeExtend({
   id: z.string().describe('Stable id, derived from source and externalId'),
   source: z.string(),
   externalId: z.string(),
   location: geoPointSchema,
   locationPrecision: z.enum(['exact', 'zip']).describe('`zip` when the location is the zip centroid'),
   timezone: z.string(),
+  dataAsOf: z.iso.date().describe('The date of the source edition (imports) or of the approval (provider versions)'),
+  verifiedAt: z.iso.datetime().optional().describe('When a reviewer last approved it or its owner last confirmed it; absent for unclaimed imports'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

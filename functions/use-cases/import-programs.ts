@@ -1,10 +1,12 @@
-import { contentHash } from '../domain/content-hash';
+import pLimit from 'p-limit';
+import { contentHash, sameContent } from '../domain/content-hash';
 import type { ErrorDetail } from '../domain/errors';
 import type { ImportRecord, Program } from '../domain/program';
 import { programIdFor } from '../domain/program-id';
+import type { Geocoder } from '../ports/geocoder';
 import type { ProgramStore } from '../ports/program-store';
 import type { ZipDirectory } from '../ports/zip-directory';
-import { validateProgramRecord } from './validate-program-record';
+import { validateProgramRecord, type ResolvedPlace } from './validate-program-record';
 
 /** One row of an import file: its parsed value, or why it could not be parsed. */
 export interface ImportRow {
@@ -54,6 +56,16 @@ export interface ImportOptions {
   prune?: boolean;
   /** Rows validated and written together; bounds memory whatever the file size. */
   chunkSize?: number;
+  /**
+   * The date of the source edition (`dataAsOf`) for rows that do not state their own. Without
+   * either, a new program gets the import's date and a stored one keeps its date.
+   */
+  asOf?: string;
+  /**
+   * Sources this importer refuses, each row with the reason (the AWS importer refuses `demo`:
+   * invented programs never reach a deployed directory).
+   */
+  refusedSources?: ReadonlyMap<string, string>;
   now?: () => Date;
   onProgress?: (summary: Readonly<ImportSummary>) => void;
 }
@@ -61,11 +73,19 @@ export interface ImportOptions {
 export interface ImportDependencies {
   store: ProgramStore;
   zips: ZipDirectory;
+  /**
+   * Places rows that carry no coordinates (reference files, a geocoding service); the zip
+   * centroid when absent or when it cannot place a row.
+   */
+  geocoder?: Geocoder;
 }
 
 interface AcceptedRow {
   line: number;
-  program: Omit<Program, 'version' | 'createdAt' | 'updatedAt'>;
+  record: ImportRecord;
+  source: string;
+  /** The zip centroid and time zone validation derived; the fallback location. */
+  resolved: ResolvedPlace;
 }
 
 /**
@@ -119,6 +139,11 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     }
     const record = validation.record as ImportRecord;
     const source = record.source ?? options.defaultSource;
+    const refusal = options.refusedSources?.get(source);
+    if (refusal !== undefined) {
+      reject(row.line, [{ path: 'source', message: refusal }]);
+      continue;
+    }
     const key = keyOf(source, record.externalId);
     const earlier = firstLineOfKey.get(key);
     if (earlier !== undefined) {
@@ -127,23 +152,19 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     }
     firstLineOfKey.set(key, row.line);
     summary.warnings.push(...validation.warnings.map((warning) => ({ line: row.line, ...warning })));
-    const resolved = { ...record, source, ...validation.resolved, status: 'published' as const };
-    chunk.push({
-      line: row.line,
-      program: { ...resolved, id: programIdFor(source, record.externalId), contentHash: contentHash(resolved) },
-    });
+    chunk.push({ line: row.line, record, source, resolved: validation.resolved });
     if (chunk.length >= chunkSize) {
       // One chunk is written while the next is read and validated; at most two are in memory.
       await writing;
       options.onProgress?.(summary);
-      writing = writeChunk(chunk, deps.store, summary, options);
+      writing = writeChunk(chunk, deps, summary, options);
       // Handled when awaited above; this only keeps a failure from counting as unhandled meanwhile.
       writing.catch(() => undefined);
       chunk = [];
     }
   }
   await writing;
-  if (chunk.length > 0) await writeChunk(chunk, deps.store, summary, options);
+  if (chunk.length > 0) await writeChunk(chunk, deps, summary, options);
   if (options.prune) {
     if (unidentifiedRejects > 0) {
       summary.pruneSkipped = `${unidentifiedRejects} rejected rows have no readable externalId, so the programs missing from the file cannot be told apart from them`;
@@ -187,25 +208,60 @@ async function archiveMissing(
   }
 }
 
-async function writeChunk(chunk: AcceptedRow[], store: ProgramStore, summary: ImportSummary, options: ImportOptions): Promise<void> {
+const GEOCODE_CONCURRENCY = 8;
+
+/**
+ * Where a row without coordinates is: a geocoding service's earlier answer for the same address
+ * (asked again only when the address changes, since each answer is billed), else the geocoder
+ * chain, else the zip centroid.
+ */
+async function placeOf(row: AcceptedRow, existing: Program | undefined, geocoder: Geocoder | undefined) {
+  const { record, resolved } = row;
+  if (record.location) return { location: record.location, locationPrecision: 'exact' as const, locationSource: 'record' as const };
+  if (existing?.locationSource === 'geocoder' && sameContent(existing.address, record.address)) {
+    return { location: existing.location, locationPrecision: existing.locationPrecision, locationSource: 'geocoder' as const };
+  }
+  const found = await geocoder?.locate({ name: record.name, address: record.address });
+  if (found) return { location: found.location, locationPrecision: found.precision, locationSource: found.by };
+  return { location: resolved.location, locationPrecision: 'zip' as const, locationSource: 'zip' as const };
+}
+
+async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summary: ImportSummary, options: ImportOptions): Promise<void> {
   const now = (options.now?.() ?? new Date()).toISOString();
-  const stored = await store.getMany(chunk.map((row) => row.program.id));
+  const ids = chunk.map((row) => programIdFor(row.source, row.record.externalId));
+  const stored = await deps.store.getMany(ids);
+  // A geocoding service answers one address per request: several in flight, never unbounded.
+  const limit = pLimit(GEOCODE_CONCURRENCY);
+  const places = await Promise.all(chunk.map((row, position) => limit(() => placeOf(row, stored.get(ids[position]!), deps.geocoder))));
   const changed: Program[] = [];
-  for (const { program } of chunk) {
-    const existing = stored.get(program.id);
+  for (const [position, row] of chunk.entries()) {
+    const id = ids[position]!;
+    const existing = stored.get(id);
     summary.accepted++;
+    const { dataAsOf: statedAsOf, ...record } = row.record;
+    const asOf = statedAsOf ?? options.asOf;
+    const place = places[position]!;
+    // What the source says, as the directory resolved it: equal content hashes equal, so an
+    // unchanged row writes nothing. A defaulted date is left out, or every re-import would change.
+    const content = { ...record, source: row.source, ...place, timezone: row.resolved.timezone, ...(asOf && { dataAsOf: asOf }), status: 'published' as const };
+    const hash = contentHash(content);
     // An archived program that is back in the file is published again even if its content is the same.
-    if (existing && existing.contentHash === program.contentHash && existing.status === 'published') {
+    if (existing && existing.contentHash === hash && existing.status === 'published') {
       summary.unchanged++;
       continue;
     }
     changed.push({
-      ...program,
+      ...content,
+      id,
+      dataAsOf: asOf ?? existing?.dataAsOf ?? now.slice(0, 10),
+      // A state registry's licences belong to the address, not to this source's statement.
+      ...(existing?.registryLicenses && { registryLicenses: existing.registryLicenses }),
+      contentHash: hash,
       version: (existing?.version ?? 0) + 1,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });
   }
-  if (!options.dryRun && changed.length > 0) await store.putMany(changed);
+  if (!options.dryRun && changed.length > 0) await deps.store.putMany(changed);
   summary.written += changed.length;
 }

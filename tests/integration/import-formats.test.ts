@@ -11,7 +11,7 @@ import { openSearchConfig } from '../../functions/config/opensearch-config';
 import type { ImportRecord, Program } from '../../functions/domain/program';
 import { programIdFor } from '../../functions/domain/program-id';
 import { importFile } from '../../seed/import-file';
-import { csvLine, NATIVE_CSV_COLUMNS, recordToCells } from '../../seed/native-csv-columns';
+import { csvLine, NATIVE_CSV_COLUMNS, recordToCells } from '../../functions/imports/native/native-csv-columns';
 import { facilityId } from '../../seed/samhsa-facilities';
 import { DEFAULT_SEED_FILE } from '../../seed/seed-default';
 import type { ProgramStore } from '../../functions/ports/program-store';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLocatorRow } from '../../seed/findtreatment-mapping';
+import { mapLocatorRow } from '../../functions/imports/findtreatment/locator-mapping';
 
 const base = {
   frid: 'abc123',

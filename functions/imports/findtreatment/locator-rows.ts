@@ -2,9 +2,9 @@ import { pipeline } from 'node:stream';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
-import type { ImportRow } from '../functions/use-cases/import-programs';
-import { countedReadStream, type ByteCounter } from './counted-read-stream';
-import { mapLocatorRow } from './findtreatment-mapping';
+import type { ImportRow } from '../../use-cases/import-programs';
+import { countedReadStream, type ByteCounter } from '../counted-read-stream';
+import { mapLocatorRow } from './locator-mapping';
 
 /**
  * Streams the rows of a treatment locator export (`{page, totalPages, recordCount, rows[]}`)

@@ -1,7 +1,7 @@
 import ISO6391 from 'iso-639-1';
-import type { ErrorDetail } from '../functions/domain/errors';
-import type { Accreditation, GeoPoint, License } from '../functions/domain/program';
-import type { AccreditationBody, AgeGroup, Condition, DeliveryMode, Insurance, LevelOfCare, Service } from '../functions/domain/vocabulary';
+import type { ErrorDetail } from '../../domain/errors';
+import type { Accreditation, GeoPoint, License } from '../../domain/program';
+import type { AccreditationBody, AgeGroup, Condition, DeliveryMode, Insurance, LevelOfCare, Service } from '../../domain/vocabulary';
 
 /**
  * One row of the SAMHSA treatment locator's JSON export as a native record. Every field comes

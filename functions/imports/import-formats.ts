@@ -1,10 +1,10 @@
-import type { ImportRow } from '../functions/use-cases/import-programs';
+import type { ImportRow } from '../use-cases/import-programs';
 import type { ByteCounter } from './counted-read-stream';
-import { FINDTREATMENT_SOURCE } from './findtreatment-mapping';
-import { readFindtreatmentRows } from './findtreatment-rows';
-import { readNativeCsvRows } from './native-csv-rows';
-import { readNdjsonRows } from './ndjson-rows';
-import { readSamhsaFacilities, SAMHSA_SOURCE } from './samhsa-facilities';
+import { FINDTREATMENT_SOURCE } from './findtreatment/locator-mapping';
+import { readFindtreatmentRows } from './findtreatment/locator-rows';
+import { readNativeCsvRows } from './native/native-csv-rows';
+import { readNdjsonRows } from './native/ndjson-rows';
+import { readSamhsaFacilities, SAMHSA_SOURCE } from '../../seed/samhsa-facilities';
 
 export const IMPORT_FORMATS = ['native', 'csv', 'findtreatment', 'samhsa-csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];

@@ -1,5 +1,5 @@
-import type { ErrorDetail } from '../functions/domain/errors';
-import type { ImportRecord } from '../functions/domain/program';
+import type { ErrorDetail } from '../../domain/errors';
+import type { ImportRecord } from '../../domain/program';
 
 /**
  * The native record as CSV (seed/FORMATS.md): one flat column per scalar, dotted columns for

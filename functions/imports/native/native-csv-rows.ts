@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse';
-import type { ImportRow } from '../functions/use-cases/import-programs';
-import { countedReadStream, type ByteCounter } from './counted-read-stream';
+import type { ImportRow } from '../../use-cases/import-programs';
+import { countedReadStream, type ByteCounter } from '../counted-read-stream';
 import { cellsToRecord, NATIVE_CSV_COLUMNS, type NativeCsvColumn } from './native-csv-columns';
 
 /**

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import type { ImportRow } from '../functions/use-cases/import-programs';
-import { countedReadStream, type ByteCounter } from './counted-read-stream';
+import type { ImportRow } from '../../use-cases/import-programs';
+import { countedReadStream, type ByteCounter } from '../counted-read-stream';
 
 /** Streams an NDJSON file one row at a time; blank lines are skipped, bad JSON becomes a row error. */
 export async function* readNdjsonRows(filePath: string, counter?: ByteCounter): AsyncIterable<ImportRow> {
