@@ -1,27 +1,23 @@
 /**
  * `npm run bench:import`: the import CLI end to end (parse, validate, DynamoDB, stream, index)
- * at 14k and 100k rows, each into a fresh stack, reporting rows/s and the CLI's peak memory.
- * Memory must stay flat: peak RSS at 100k within 1.5x of that at 14k.
+ * at 14k and 100k rows of fictional demo programs (seed/demo), each into a fresh stack, reporting
+ * rows/s and the CLI's peak memory. Memory must stay flat: peak RSS at 100k within 1.5x of that at 14k.
  */
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { readSamhsaFacilities } from '../seed/samhsa-facilities';
-import { DEFAULT_SEED_FILE } from '../seed/seed-default';
+import { DEMO_SOURCE } from '../seed/demo/demo-programs';
+import { writeDemoNdjson } from '../seed/demo/seed-demo';
 import { startOwnStack } from './own-stack';
-import { mulberry32 } from './prng';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const IMPORT_SCALE_SIZES = [14_000, 100_000] as const;
 export const MAX_MEMORY_GROWTH = 1.5;
-/** Copies move up to this far from the original, well inside the importer's 50-mile warning. */
-const JITTER_DEGREES = 0.02;
 
 export interface ImportScaleFigures {
   rows: number;
@@ -41,40 +37,18 @@ export interface ImportScaleResult {
 }
 
 /**
- * Native NDJSON of `rows` programs: the real SAMHSA facilities (with their synthesised
- * attributes), cycled, each copy with its own externalId and coordinates moved by a seeded jitter.
+ * Native NDJSON of `rows` invented programs from the demo generator (seed/demo): fictional names
+ * and streets at real zips, every record field filled. The same rows on every run and machine.
  */
-export async function writeSyntheticNdjson(filePath: string, rows: number): Promise<void> {
-  const random = mulberry32(rows);
-  const out = createWriteStream(filePath);
-  let written = 0;
-  for (let copy = 0; written < rows; copy++) {
-    for await (const row of readSamhsaFacilities(DEFAULT_SEED_FILE)) {
-      if (!row.record || written >= rows) continue;
-      const { record } = row;
-      const jittered = {
-        ...record,
-        externalId: copy === 0 ? record.externalId : `${record.externalId}-copy${copy}`,
-        ...(copy > 0 && record.location && {
-          location: {
-            lat: record.location.lat + (random() - 0.5) * JITTER_DEGREES,
-            lon: record.location.lon + (random() - 0.5) * JITTER_DEGREES,
-          },
-        }),
-      };
-      written++;
-      if (!out.write(`${JSON.stringify(jittered)}\n`)) await once(out, 'drain');
-    }
-  }
-  out.end();
-  await once(out, 'finish');
+export async function writeDemoRows(filePath: string, rows: number): Promise<void> {
+  await writeDemoNdjson(filePath, { count: rows });
 }
 
 /** One size into a fresh stack, through the CLI in its own process so its memory is its own. */
 async function measureSize(rows: number, workDir: string, log: (line: string) => void): Promise<ImportScaleFigures> {
   const file = path.join(workDir, `programs-${rows}.ndjson`);
-  log(`  writing ${rows} synthetic rows`);
-  await writeSyntheticNdjson(file, rows);
+  log(`  writing ${rows} fictional demo rows`);
+  await writeDemoRows(file, rows);
   const { stack, stop } = await startOwnStack(log);
   try {
     log(`  importing ${rows} rows until searchable`);
@@ -86,7 +60,7 @@ async function measureSize(rows: number, workDir: string, log: (line: string) =>
       SEARCH_INDEX_ALIAS: stack.alias,
     };
     const started = performance.now();
-    const result = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'seed/import-cli.ts'), file, '--json', '--source', 'bench-scale'], {
+    const result = await run(path.join(ROOT, 'node_modules/.bin/tsx'), [path.join(ROOT, 'seed/import-cli.ts'), file, '--json', '--source', DEMO_SOURCE], {
       env,
       cwd: ROOT,
       maxBuffer: 512 * 1024 * 1024,

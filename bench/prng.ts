@@ -1,6 +1,6 @@
 /**
- * mulberry32: the same generator the seed synthesis uses, so the scaled-up index is the same on
- * every run and machine and two runs of the benchmark search the same data.
+ * mulberry32: the same generator as the demo dataset's (seed/demo/prng.ts), so the scaled-up
+ * index is the same on every run and machine and two runs of the benchmark search the same data.
  */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;

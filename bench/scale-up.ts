@@ -28,10 +28,11 @@ const PRNG_SEED = 0x1a2b3c4d;
 const IN_FLIGHT = 2;
 
 /**
- * Builds a bigger directory from the real one: every stored program is copied (the first copy
- * unchanged, the others moved up to a few km) until there are `target` programs, and the search
- * alias is moved to the new index. Densities then grow like a real directory would, around
- * the same towns, rather than spreading programs evenly over the map.
+ * Builds a bigger directory from the stored one (the fictional demo programs the benchmark
+ * imported): every stored program is copied (the first copy unchanged, the others moved up to a
+ * few km) until there are `target` programs, and the search alias is moved to the new index.
+ * Densities then grow like a real directory would, around the same towns, rather than spreading
+ * programs evenly over the map.
  */
 export async function scaleUpIndex(options: {
   client: Client;

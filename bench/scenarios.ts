@@ -50,7 +50,7 @@ export const SCENARIOS: Scenario[] = [
     queries: [{ q: 'recovry center' }],
   },
   {
-    // The three metros with more than 20 full pages within 50 miles even in the 14k seed.
+    // The three metros with more than 20 full pages within 50 miles even in the 15k demo dataset.
     key: 'deep-cursor',
     label: `page ${DEEP_PAGE} via cursor (limit 20)`,
     queries: ['10001', '90012', '60601'].map((zip) => ({ zip, radius: '50', limit: '20' })),

@@ -6,6 +6,14 @@ export interface SeedSummary {
   rows: number;
   accepted: number;
   rejected: number;
+  /** What was loaded, in lines for people. */
+  report?: string[];
+}
+
+export interface DemoSeedOptions {
+  count: number;
+  /** ISO date the demo's expiry dates and `dataAsOf` are placed around (the generator's fixed date by default). */
+  asOf?: string;
 }
 
 /** The directory's own code as the local stack runs it: the Lambda handlers and the storage set-up. */
@@ -20,6 +28,13 @@ export interface LocalApplication {
   refreshSearchIndex(): Promise<void>;
   countIndexedPrograms(): Promise<number>;
   seedDefaultData(onProgress?: (summary: Readonly<SeedSummary>) => void): Promise<SeedSummary>;
+  /**
+   * Loads `count` invented programs (seed/demo, source `demo`) through the importer. Optional
+   * so that stand-ins for tests of the stack's wiring need not provide it.
+   */
+  seedDemoData?(options: DemoSeedOptions, onProgress?: (summary: Readonly<SeedSummary>) => void): Promise<SeedSummary>;
+  /** Archives the programs of the synthetic seed retired in 1.1 (source `samhsa-locator`); returns how many. */
+  retireLegacySeed(): Promise<number>;
   /** Releases the clients' sockets. */
   close(): void;
 }
@@ -34,13 +49,14 @@ export async function loadApplication(): Promise<LocalApplication> {
     { ensureProgramsTable, programsTableDefinition },
     { dynamoDbConfig },
     { openSearchClient },
-    { ensureSearchIndex, refreshSearchIndex },
+    { ensureSearchIndex, refreshSearchIndex, searchIndexIsCurrent },
     { openSearchConfig },
     searchPrograms,
     getProgram,
     openApiDocument,
     indexStream,
     seed,
+    demoSeed,
   ] = await Promise.all([
     import('../functions/adapters/dynamodb/client'),
     import('../functions/adapters/dynamodb/programs-table'),
@@ -53,6 +69,7 @@ export async function loadApplication(): Promise<LocalApplication> {
     import('../functions/handlers/openapi-document'),
     import('../functions/handlers/index-stream'),
     import('../seed/seed-default'),
+    import('../seed/demo/seed-demo'),
   ]);
   const table = dynamoDbConfig.PROGRAMS_TABLE;
   const alias = openSearchConfig.SEARCH_INDEX_ALIAS;
@@ -79,6 +96,13 @@ export async function loadApplication(): Promise<LocalApplication> {
       await ensureSearchIndex(openSearchClient, alias);
       await resumeTableRebuild(dynamoDbClient, programsTableDefinition(table), log);
       await ensureProgramsTable(dynamoDbClient, table, { rebuild: (definition) => rebuildTable(dynamoDbClient, definition, log) });
+      // An index made with an older mapping lacks fields documents now carry: rebuilt without downtime.
+      if (!(await searchIndexIsCurrent(openSearchClient, alias))) {
+        log?.('The search index predates the current mapping: reindexing from DynamoDB...');
+        const [{ reindexPrograms }, { reindexDependencies }] = await Promise.all([import('../functions/use-cases/reindex-programs'), import('../ops/reindex-dependencies')]);
+        const summary = await reindexPrograms(reindexDependencies);
+        log?.(`Reindexed ${summary.indexed.toLocaleString('en-US')} documents into ${summary.newIndex} in ${summary.seconds.toFixed(1)}s`);
+      }
     },
     refreshSearchIndex: () => refreshSearchIndex(openSearchClient, alias),
     countIndexedPrograms: async () => {
@@ -86,6 +110,11 @@ export async function loadApplication(): Promise<LocalApplication> {
       return (response.body as { count: number }).count;
     },
     seedDefaultData: (onProgress) => seed.seedDefaultData(onProgress),
+    retireLegacySeed: async () => {
+      const { retireSource } = await import('../seed/retire-source');
+      return retireSource('samhsa-locator');
+    },
+    seedDemoData: (options, onProgress) => demoSeed.seedDemoData({ ...options, onProgress }),
     close: () => {
       dynamoDbClient.destroy();
       void openSearchClient.close();

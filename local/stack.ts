@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadApplication, type LocalApplication, type SeedSummary } from './application';
@@ -15,12 +15,19 @@ import { EventSourceMapping } from './stream/event-source-mapping';
 
 export { resolveStackEnvironment } from './stack-state';
 
+export type SeedDataset = 'default' | 'demo';
+
 export interface StackOptions {
   dataDir: string;
   /** The API's port; 0 picks a free one. */
   port: number;
-  /** 'default' seeds a fresh DATA_DIR with the default dataset (once); 'none' never seeds. */
-  seed: 'default' | 'none';
+  /**
+   * 'default' seeds a fresh DATA_DIR with the default dataset (once); 'demo' with invented,
+   * clearly fictional programs instead (seed/demo); 'none' never seeds.
+   */
+  seed: SeedDataset | 'none';
+  /** How many demo programs `seed: 'demo'` loads; DEFAULT_DEMO_SIZE when absent. */
+  demoSize?: number;
   /** Defaults: PROGRAMS_TABLE or 'iop-programs', SEARCH_INDEX_ALIAS or 'programs'. */
   table?: string;
   alias?: string;
@@ -43,6 +50,8 @@ export interface RunningStack {
   authDir: string;
   /** What seeding did on this start; undefined when nothing was seeded. */
   seeded: SeedSummary | undefined;
+  /** The dataset DATA_DIR was seeded with, on this start or an earlier one; undefined when never seeded. */
+  seedDataset: SeedDataset | undefined;
   countIndexedPrograms(): Promise<number>;
   /** Waits until every write so far is indexed and searchable. */
   drain(): Promise<DrainResult>;
@@ -140,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       },
     });
 
-    const seeded = await seedOnFirstStart(dataDir, options.seed, app, log, options.signal);
+    const seeded = await seedOnFirstStart(dataDir, options, app, log, options.signal);
     await proxy.drain();
     options.signal?.throwIfAborted();
 
@@ -170,6 +179,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       dataDir,
       authDir: identityProvider.authDir,
       seeded,
+      seedDataset: seededDataset(dataDir),
       countIndexedPrograms: () => app.countIndexedPrograms(),
       drain: () => proxy.drain(),
       stop: () => (stopping ??= shutdown()),
@@ -180,32 +190,84 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 }
 
-/** The default dataset goes in once per DATA_DIR; the marker file records that it did. */
+const SEED_MARKER = 'seeded';
+
+/** The dataset goes in once per DATA_DIR; the marker file records that it did, and which one. */
 async function seedOnFirstStart(
   dataDir: string,
-  seed: StackOptions['seed'],
+  options: Pick<StackOptions, 'seed' | 'demoSize'>,
   application: LocalApplication,
   log: (line: string) => void,
   signal: AbortSignal | undefined,
 ): Promise<SeedSummary | undefined> {
-  const marker = join(dataDir, 'seeded');
-  if (seed === 'none' || existsSync(marker)) return undefined;
-  log('Seeding the default dataset (first start on this DATA_DIR)...');
+  const marker = join(dataDir, SEED_MARKER);
+  const { seed } = options;
+  if (seed === 'none') return undefined;
+  if (existsSync(marker) && !seededWithRetiredData(dataDir)) {
+    const earlier = seededDataset(dataDir);
+    if (earlier !== seed) log(`${dataDir} already holds the ${earlier} dataset; SEED (${seed}) only picks what a fresh DATA_DIR is seeded with`);
+    return undefined;
+  }
+  if (existsSync(marker)) {
+    // Seeded before 1.1 with attributes invented for real facilities: they leave search before anything else.
+    const archived = await application.retireLegacySeed();
+    log(`Archived ${archived.toLocaleString('en-US')} programs of the retired synthetic seed (source samhsa-locator): their attributes were invented`);
+  }
   const startedAt = Date.now();
   let lastReport = 0;
-  const summary = await application.seedDefaultData((progress) => {
+  const onProgress = (progress: Readonly<SeedSummary>) => {
     // Thrown from inside the import, so an interrupted seed stops at its next progress report.
     signal?.throwIfAborted();
     if (Date.now() - lastReport < 2_000) return;
     lastReport = Date.now();
     log(`  ${progress.rows.toLocaleString('en-US')} rows read, ${progress.accepted.toLocaleString('en-US')} accepted`);
-  });
-  writeFileSync(marker, `${JSON.stringify({ seededAt: new Date().toISOString(), ...pickCounts(summary) })}\n`);
+  };
+  let summary: SeedSummary;
+  if (seed === 'demo') {
+    if (!application.seedDemoData) throw new Error('this application cannot seed demo data');
+    const { DEFAULT_DEMO_SIZE } = await import('../seed/demo/demo-programs');
+    const count = options.demoSize ?? DEFAULT_DEMO_SIZE;
+    log(
+      `Seeding ${count.toLocaleString('en-US')} FICTIONAL demo programs (SEED=demo; first start on this DATA_DIR): ` +
+        'invented names, addresses and attributes, none of them a real facility...',
+    );
+    // Expiry dates around today, so "current" and "expiring soon" mean something whenever the demo runs.
+    summary = await application.seedDemoData({ count, asOf: new Date().toISOString().slice(0, 10) }, onProgress);
+  } else {
+    log('Seeding the default dataset (first start on this DATA_DIR): SAMHSA National Directory, locator coordinates, CA DHCS licences...');
+    summary = await application.seedDefaultData(onProgress);
+    for (const line of summary.report ?? []) log(line);
+  }
+  writeFileSync(marker, `${JSON.stringify({ seededAt: new Date().toISOString(), dataset: seed, ...pickCounts(summary) })}\n`);
   log(
-    `Seeded ${summary.accepted.toLocaleString('en-US')} programs (${summary.rejected.toLocaleString('en-US')} rows rejected) ` +
-      `in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
+    `Seeded ${summary.accepted.toLocaleString('en-US')} ${seed === 'demo' ? 'fictional demo ' : ''}programs ` +
+      `(${summary.rejected.toLocaleString('en-US')} rows rejected) in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
   );
   return summary;
+}
+
+/**
+ * Markers written before contract 1.1 name no dataset: that DATA_DIR holds the retired default
+ * seed, real SAMHSA facilities with synthesised attributes, which must not be served again.
+ */
+function seededWithRetiredData(dataDir: string): boolean {
+  try {
+    return !('dataset' in (JSON.parse(readFileSync(join(dataDir, SEED_MARKER), 'utf8')) as object));
+  } catch {
+    return false;
+  }
+}
+
+/** What the marker says DATA_DIR was seeded with; markers older than the demo dataset mean the default one. */
+function seededDataset(dataDir: string): SeedDataset | undefined {
+  const marker = join(dataDir, SEED_MARKER);
+  if (!existsSync(marker)) return undefined;
+  try {
+    const { dataset } = JSON.parse(readFileSync(marker, 'utf8')) as { dataset?: unknown };
+    return dataset === 'demo' ? 'demo' : 'default';
+  } catch {
+    return 'default';
+  }
 }
 
 function pickCounts(summary: SeedSummary): SeedSummary {

@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole directory on this machine (contract section 4).
- * PORT (default 3000), DATA_DIR (default .data), SEED=none to skip seeding a fresh DATA_DIR.
+ * PORT (default 3000), DATA_DIR (default .data). SEED picks what a fresh DATA_DIR is seeded
+ * with: `default` (when unset), `demo` (DEMO_SIZE invented, clearly fictional programs, 15,000 by
+ * default; see seed/README.md) or `none`.
  */
-import { startStack, type RunningStack } from './stack';
+import { startStack, type RunningStack, type StackOptions } from './stack';
 
 // CloudWatch reads the metric lines in AWS; on a terminal they would bury everything else.
 // The handlers load after this line (the stack imports them dynamically), so they see it.
@@ -10,10 +12,20 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.DATA_DIR || '.data';
-const seed = process.env.SEED === 'none' ? 'none' : 'default';
+const SEEDS = ['default', 'demo', 'none'] as const satisfies readonly StackOptions['seed'][];
+const seed = (process.env.SEED || 'default') as StackOptions['seed'];
+const demoSize = process.env.DEMO_SIZE ? Number(process.env.DEMO_SIZE) : undefined;
 
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   console.error(`PORT must be a port number, not ${process.env.PORT}`);
+  process.exit(2);
+}
+if (!(SEEDS as readonly string[]).includes(seed)) {
+  console.error(`SEED must be one of ${SEEDS.join(', ')} (default when unset), not ${process.env.SEED}`);
+  process.exit(2);
+}
+if (demoSize !== undefined && (!Number.isInteger(demoSize) || demoSize < 1)) {
+  console.error(`DEMO_SIZE must be a whole number of programs (1 or more), not ${process.env.DEMO_SIZE}`);
   process.exit(2);
 }
 
@@ -42,10 +54,11 @@ process.on('SIGTERM', (signal) => void stop(signal));
 
 try {
   const startedAt = Date.now();
-  stack = await startStack({ dataDir, port, seed, signal: starting.signal });
+  stack = await startStack({ dataDir, port, seed, demoSize, signal: starting.signal });
   const programs = await stack.countIndexedPrograms();
+  const fictional = stack.seedDataset === 'demo' ? ', seeded with FICTIONAL demo data: invented programs, not real facilities' : '';
   console.log(
-    `iop-directory ready on ${stack.apiUrl} (${programs.toLocaleString('en-US')} programs; ` +
+    `iop-directory ready on ${stack.apiUrl} (${programs.toLocaleString('en-US')} programs${fictional}; ` +
       `started in ${((Date.now() - startedAt) / 1000).toFixed(1)}s)`,
   );
   console.log(`  DynamoDB (through the stream capture proxy): ${stack.dynamodbEndpoint}   OpenSearch: ${stack.opensearchUrl}`);

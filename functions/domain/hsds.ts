@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import ISO6391 from 'iso-639-1';
-import type { Program, Session } from './program';
+import { toPublicProgram, type Program, type PublicProgram, type Session } from './program';
 import {
   ACCREDITATION_BODIES,
   AGE_GROUPS,
   CONDITIONS,
   DELIVERY_MODES,
+  GENDERS,
   INSURANCE,
   LEVELS_OF_CARE,
+  MEDICATIONS,
+  OWNERSHIP,
+  POPULATIONS,
   SERVICES,
   type AgeGroup,
+  type UsState,
   type Weekday,
 } from './vocabulary';
 
@@ -71,6 +76,10 @@ const CATEGORIES = {
   delivery: { label: 'Delivery mode', values: DELIVERY_MODES },
   insurance: { label: 'Payment accepted', values: INSURANCE },
   accreditation: { label: 'Accreditation', values: ACCREDITATION_BODIES },
+  medication: { label: 'Medication used in treatment', values: MEDICATIONS },
+  population: { label: 'Program offered for', values: POPULATIONS },
+  gender: { label: 'Gender accepted', values: GENDERS },
+  ownership: { label: 'Operated by', values: OWNERSHIP },
 } as const;
 
 type Category = keyof typeof CATEGORIES;
@@ -104,6 +113,28 @@ const LABELS: Record<string, string> = {
   uhc: 'UnitedHealthcare',
   self_pay: 'Self-pay',
   sliding_scale: 'Sliding fee scale',
+  payment_assistance: 'Payment assistance',
+  ihs_tribal: 'IHS/Tribal/Urban (ITU) funds',
+  free_care: 'No payment accepted (free of charge)',
+  opioid_treatment_program: 'Opioid treatment program (OTP)',
+  nicotine_replacement: 'Nicotine replacement therapy',
+  lgbtq: 'LGBTQ+ people',
+  pregnant_postpartum: 'Pregnant or postpartum women',
+  criminal_justice: 'People involved with the criminal justice system',
+  hiv_aids: 'People with HIV or AIDS',
+  trauma: 'People who have experienced trauma',
+  domestic_violence: 'People affected by domestic violence',
+  ptsd: 'Post-traumatic stress disorder (PTSD)',
+  serious_emotional_disturbance: 'Serious emotional disturbance (children)',
+  tbi: 'Traumatic brain injury (TBI)',
+  dui_dwi: 'DUI/DWI clients',
+  active_military: 'Active-duty military',
+  private_nonprofit: 'Private non-profit',
+  private_for_profit: 'Private for-profit',
+  tribal: 'Tribal government',
+  indian_health_service: 'Indian Health Service',
+  federal: 'Federal government',
+  department_of_defense: 'Department of Defense',
   joint_commission: 'The Joint Commission',
   carf: 'CARF',
   ncqa: 'NCQA',
@@ -122,8 +153,9 @@ export function hsdsTaxonomies(): HsdsEntity[] {
     {
       id: TAXONOMY_ID,
       name: TAXONOMY_NAME,
-      description: 'The closed vocabularies of the iop-directory program record: levels of care, conditions, services, age groups, delivery modes, payment and accreditation.',
-      version: '1',
+      description:
+        'The closed vocabularies of the iop-directory program record: levels of care, conditions, services, age groups, delivery modes, payment, accreditation, medications, populations, genders accepted and ownership.',
+      version: '2',
     },
   ];
 }
@@ -168,7 +200,7 @@ export interface HsdsProgramEntities {
 }
 
 /** Organizations are merged by name, case and spacing aside, so one operator's programs share one. */
-export function organizationKey(program: Program): string {
+export function organizationKey(program: Pick<Program, 'id' | 'organization'>): string {
   const name = program.organization?.trim().replace(/\s+/g, ' ').toLowerCase();
   return name ? `organization:name:${name}` : `organization:program:${program.id}`;
 }
@@ -210,7 +242,7 @@ export function standardUtcOffsetHours(timeZone: string): number {
   return offset;
 }
 
-function attendingType(program: Program): string {
+function attendingType(program: Pick<Program, 'delivery'>): string {
   const inPerson = program.delivery.includes('in_person');
   const virtual = program.delivery.includes('virtual');
   if (inPerson && virtual) return 'In person or online (telehealth)';
@@ -248,7 +280,10 @@ function compact<T extends Record<string, unknown>>(entity: T): T {
   return Object.fromEntries(Object.entries(entity).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0))) as T;
 }
 
-function licensesText(program: Program): string | undefined {
+/** The public form of a program: what the directory states, licences as `effectiveLicenses` gives them. */
+type Published = PublicProgram;
+
+function licensesText(program: Published): string | undefined {
   if (!program.licenses?.length) return undefined;
   return program.licenses
     .map((licence) => {
@@ -259,34 +294,43 @@ function licensesText(program: Program): string | undefined {
     .join('; ');
 }
 
-function accreditationsText(program: Program): string | undefined {
+function accreditationsText(program: Published): string | undefined {
   if (!program.accreditations?.length) return undefined;
   return program.accreditations.map((a) => (a.expiresOn ? `${label(a.body)} (expires ${a.expiresOn})` : label(a.body))).join('; ');
 }
 
-function eligibility(program: Program): { eligibility_description?: string; minimum_age?: number; maximum_age?: number } {
-  if (!program.ageGroups?.length) return {};
-  const ranges = program.ageGroups.map((group) => AGE_RANGES[group]);
-  const maxima = ranges.map((range) => range.max);
-  // Any open-ended group (adults, seniors) means no upper age limit.
-  const maximum = maxima.every((max): max is number => max !== undefined) ? Math.max(...maxima) : undefined;
-  return {
-    eligibility_description: `Age groups served: ${program.ageGroups.map(label).join(', ')}.`,
-    minimum_age: Math.min(...ranges.map((range) => range.min)),
-    maximum_age: maximum,
-  };
+/**
+ * Who the service is for, as far as the record says: age groups (also as minimum/maximum age) and
+ * the genders accepted. Populations are not eligibility (a program offered for veterans need not
+ * turn others away), so they are attributes only.
+ */
+function eligibility(program: Published): { eligibility_description?: string; minimum_age?: number; maximum_age?: number } {
+  const sentences: string[] = [];
+  let ages: { minimum_age?: number; maximum_age?: number } = {};
+  if (program.ageGroups?.length) {
+    const ranges = program.ageGroups.map((group) => AGE_RANGES[group]);
+    const maxima = ranges.map((range) => range.max);
+    sentences.push(`Age groups served: ${program.ageGroups.map(label).join(', ')}.`);
+    ages = {
+      minimum_age: Math.min(...ranges.map((range) => range.min)),
+      // Any open-ended group (adults, seniors) means no upper age limit.
+      maximum_age: maxima.every((max): max is number => max !== undefined) ? Math.max(...maxima) : undefined,
+    };
+  }
+  if (program.gendersAccepted?.length) sentences.push(`Genders accepted: ${program.gendersAccepted.map(label).join(', ')}.`);
+  return sentences.length ? { eligibility_description: sentences.join(' '), ...ages } : {};
 }
 
-function feesDescription(program: Program): string | undefined {
+function feesDescription(program: Published): string | undefined {
   return program.insurance?.length ? `Accepts: ${program.insurance.map(label).join(', ')}.` : undefined;
 }
 
-function waitTime(program: Program): string | undefined {
+function waitTime(program: Published): string | undefined {
   if (program.acceptingNewPatients === undefined) return undefined;
   return program.acceptingNewPatients ? 'Accepting new patients.' : 'Not currently accepting new patients.';
 }
 
-function attributes(program: Program, serviceId: string): HsdsEntity[] {
+function attributes(program: Published, serviceId: string): HsdsEntity[] {
   const pairs: [Category, readonly string[] | undefined][] = [
     ['level_of_care', program.levelsOfCare],
     ['condition', program.conditions],
@@ -295,6 +339,10 @@ function attributes(program: Program, serviceId: string): HsdsEntity[] {
     ['delivery', program.delivery],
     ['insurance', program.insurance],
     ['accreditation', program.accreditations?.map((a) => a.body)],
+    ['medication', program.medications],
+    ['population', program.populations],
+    ['gender', program.gendersAccepted],
+    ['ownership', program.ownership === undefined ? undefined : [program.ownership]],
   ];
   return pairs.flatMap(([category, values]) =>
     [...new Set(values ?? [])].map((value) => ({
@@ -309,7 +357,7 @@ function attributes(program: Program, serviceId: string): HsdsEntity[] {
 }
 
 /** A range, not a closed vocabulary: one term, with the weeks in the attribute's value. */
-function programLengthAttribute(program: Program, serviceId: string): HsdsEntity[] {
+function programLengthAttribute(program: Published, serviceId: string): HsdsEntity[] {
   const length = program.programLengthWeeks;
   if (!length) return [];
   return [
@@ -324,8 +372,98 @@ function programLengthAttribute(program: Program, serviceId: string): HsdsEntity
   ];
 }
 
-/** The HSDS entities for one published program: its organization, service, location, link and schedules. */
-export function programToHsds(program: Program): HsdsProgramEntities {
+const digitsOf = (phone: string) => phone.replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
+
+/**
+ * The main number, then the intake line (`description: "Intake"`); when both are one number, one
+ * phone says so rather than listing it twice.
+ */
+function phones(program: Published, serviceId: string): HsdsEntity[] {
+  const { phone, intakePhone } = program;
+  const sameNumber = phone !== undefined && intakePhone !== undefined && digitsOf(phone) === digitsOf(intakePhone);
+  const result: HsdsEntity[] = [];
+  if (phone) {
+    result.push(
+      compact({ id: uuidV5(`phone:${program.id}`), service_id: serviceId, ...hsdsPhone(phone), type: 'voice', description: sameNumber ? 'Main and intake line' : undefined }),
+    );
+  }
+  if (intakePhone && !sameNumber) {
+    result.push({ id: uuidV5(`phone:${program.id}:intake`), service_id: serviceId, ...hsdsPhone(intakePhone), type: 'voice', description: 'Intake' });
+  }
+  return result;
+}
+
+/**
+ * `sgn` (sign language services) is an ISO 639-2 collective code, and HSDS's `code` is ISO 639-1
+ * or 639-3, which have no code for "some sign language": the entity names it and carries no code,
+ * rather than claiming a particular sign language (such as ASL, `ase`) the source did not name.
+ */
+function languages(program: Published, serviceId: string): HsdsEntity[] {
+  return (program.languages ?? []).map((code) =>
+    code === 'sgn'
+      ? { id: uuidV5(`language:${program.id}:${code}`), service_id: serviceId, name: 'Sign language', note: 'Sign language services for the deaf and hard of hearing; which sign language is not stated.' }
+      : compact({ id: uuidV5(`language:${program.id}:${code}`), service_id: serviceId, code, name: ISO6391.getName(code) || undefined }),
+  );
+}
+
+const STATE_NAMES: Record<UsState, string> = {
+  AL: 'Alabama', AK: 'Alaska', AZ: 'Arizona', AR: 'Arkansas', CA: 'California', CO: 'Colorado', CT: 'Connecticut',
+  DE: 'Delaware', DC: 'District of Columbia', FL: 'Florida', GA: 'Georgia', HI: 'Hawaii', ID: 'Idaho', IL: 'Illinois',
+  IN: 'Indiana', IA: 'Iowa', KS: 'Kansas', KY: 'Kentucky', LA: 'Louisiana', ME: 'Maine', MD: 'Maryland',
+  MA: 'Massachusetts', MI: 'Michigan', MN: 'Minnesota', MS: 'Mississippi', MO: 'Missouri', MT: 'Montana',
+  NE: 'Nebraska', NV: 'Nevada', NH: 'New Hampshire', NJ: 'New Jersey', NM: 'New Mexico', NY: 'New York',
+  NC: 'North Carolina', ND: 'North Dakota', OH: 'Ohio', OK: 'Oklahoma', OR: 'Oregon', PA: 'Pennsylvania',
+  RI: 'Rhode Island', SC: 'South Carolina', SD: 'South Dakota', TN: 'Tennessee', TX: 'Texas', UT: 'Utah',
+  VT: 'Vermont', VA: 'Virginia', WA: 'Washington', WV: 'West Virginia', WI: 'Wisconsin', WY: 'Wyoming',
+  AS: 'American Samoa', GU: 'Guam', MP: 'Northern Mariana Islands', PR: 'Puerto Rico', VI: 'U.S. Virgin Islands',
+  FM: 'Federated States of Micronesia', MH: 'Marshall Islands', PW: 'Palau',
+  AA: 'Armed Forces Americas', AE: 'Armed Forces Europe', AP: 'Armed Forces Pacific',
+};
+
+/** One HSDS service area per state of `serviceArea` (the states the program's virtual delivery serves). */
+function serviceAreas(program: Published, serviceId: string): HsdsEntity[] {
+  return (program.serviceArea?.states ?? []).map((state) => ({
+    id: uuidV5(`service_area:${program.id}:${state}`),
+    service_id: serviceId,
+    name: STATE_NAMES[state] ?? state,
+    description: `Virtual (telehealth) delivery serves people in ${STATE_NAMES[state] ?? state} (${state}, US).`,
+  }));
+}
+
+/**
+ * Provenance: one HSDS metadata entry saying which source the service came from and the date its
+ * data is as of (`dataAsOf`: the source edition for an import, the approval for a provider's
+ * listing). HSDS requires every metadata field; the whole record rather than one field is meant.
+ */
+function provenance(program: Published, serviceId: string): HsdsEntity[] {
+  const provider = program.source === 'provider';
+  return [
+    {
+      id: uuidV5(`metadata:${program.id}:source`),
+      resource_id: serviceId,
+      resource_type: 'service',
+      last_action_date: program.dataAsOf,
+      last_action_type: provider ? 'provider listing approved' : 'imported from source',
+      field_name: 'source',
+      previous_value: '',
+      replacement_value: program.source,
+      updated_by: program.source,
+    },
+  ];
+}
+
+/** `verifiedAt` is a timestamp; HSDS's assured_date ("the date the information was last checked") a date. */
+function assuredDate(verifiedAt: string | undefined): string | undefined {
+  return verifiedAt && /^\d{4}-\d{2}-\d{2}/.test(verifiedAt) ? verifiedAt.slice(0, 10) : undefined;
+}
+
+/**
+ * The HSDS entities for one published program: its organization, service, location, link and
+ * schedules. Mapped from the program's public form (`toPublicProgram`), so a field the directory
+ * keeps for itself never reaches an export and licences are the effective ones.
+ */
+export function programToHsds(stored: Program): HsdsProgramEntities {
+  const program = toPublicProgram(stored);
   const organizationId = uuidV5(organizationKey(program));
   const serviceId = uuidV5(`service:${program.id}`);
   const locationId = uuidV5(`location:${program.id}`);
@@ -341,9 +479,10 @@ export function programToHsds(program: Program): HsdsProgramEntities {
         description: program.description || `${program.name}, a behavioural-health treatment program listed in the iop-directory.`,
         website: hsdsUrl(program.website),
         email: program.email,
+        // This organization is the program's own, so the program's ownership is its legal status.
+        legal_status: program.ownership === undefined ? undefined : label(program.ownership),
       });
 
-  const phone = program.phone ? hsdsPhone(program.phone) : undefined;
   const service: HsdsEntity = compact({
     id: serviceId,
     organization_id: organizationId,
@@ -357,12 +496,13 @@ export function programToHsds(program: Program): HsdsProgramEntities {
     accreditations: accreditationsText(program),
     licenses: licensesText(program),
     ...eligibility(program),
+    assured_date: assuredDate(program.verifiedAt),
     last_modified: program.updatedAt,
-    phones: phone ? [compact({ id: uuidV5(`phone:${program.id}`), service_id: serviceId, ...phone, type: 'voice' })] : undefined,
-    languages: (program.languages ?? []).map((code) =>
-      compact({ id: uuidV5(`language:${program.id}:${code}`), service_id: serviceId, code, name: ISO6391.getName(code) || undefined }),
-    ),
+    phones: phones(program, serviceId),
+    service_areas: serviceAreas(program, serviceId),
+    languages: languages(program, serviceId),
     attributes: [...attributes(program, serviceId), ...programLengthAttribute(program, serviceId)],
+    metadata: provenance(program, serviceId),
   });
 
   const { street1, street2, city, state, zip } = program.address;
@@ -422,13 +562,15 @@ export function programToHsds(program: Program): HsdsProgramEntities {
 }
 
 /**
- * Stored items are read as they are; an item too broken to map (missing name, address or
- * coordinates) is skipped and counted rather than failing the whole export.
+ * Stored items are read as they are; an item too broken to map (missing name, address,
+ * coordinates, source or last write) is skipped and counted rather than failing the whole export.
  */
 export function isExportable(program: Program): boolean {
   const p = program as Partial<Program>;
   return (
     typeof p.id === 'string' &&
+    typeof p.source === 'string' &&
+    typeof p.updatedAt === 'string' &&
     typeof p.name === 'string' &&
     typeof p.address?.street1 === 'string' &&
     typeof p.address.city === 'string' &&

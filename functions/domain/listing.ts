@@ -73,6 +73,10 @@ export function recordOf(version: ListingVersion | Program | undefined): Program
     contentHash: _hash,
     createdAt: _created,
     updatedAt: _updated,
+    dataAsOf: _asOf,
+    verifiedAt: _verified,
+    registryLicenses: _registry,
+    locationSource: _located,
     ...record
   } = version as Partial<Program> & ProgramRecord;
   return record;

@@ -37,7 +37,7 @@ function isIanaTimeZone(name: string): boolean {
 }
 
 /** Ten digits once punctuation is removed, optionally a leading country code 1 and an extension. */
-function isUsPhone(value: string): boolean {
+export function isUsPhone(value: string): boolean {
   const [main = '', ...extension] = value.split(/\s*(?:x|ext\.?)\s*/i);
   if (extension.length > 1 || (extension[0] !== undefined && !/^\d{1,6}$/.test(extension[0]))) return false;
   if (!/^[+\d\s().-]+$/.test(main)) return false;

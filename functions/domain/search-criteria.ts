@@ -4,8 +4,12 @@ import type {
   AgeGroup,
   Condition,
   DeliveryMode,
+  Gender,
   Insurance,
   LevelOfCare,
+  Medication,
+  Ownership,
+  Population,
   Service,
   SessionTime,
   UsState,
@@ -21,6 +25,8 @@ export const FACET_NAMES = [
   'ageGroup',
   'language',
   'condition',
+  'medication',
+  'population',
 ] as const;
 export type FacetName = (typeof FACET_NAMES)[number];
 export type Facets = Record<FacetName, Record<string, number>>;
@@ -43,6 +49,11 @@ export interface SearchFilters {
   /** One session must meet every given part (the one-session rule). Times in minutes of the day. */
   sessionWindow?: { days?: Weekday[]; startAfter?: number; endBefore?: number };
   acceptingNewPatients?: boolean;
+  medication?: Medication[];
+  population?: Population[];
+  /** Matches `gendersAccepted`; a program that does not say is not matched. */
+  gender?: Gender[];
+  ownership?: Ownership[];
 }
 
 /** A search as the domain understands it, after the zip has been resolved to a point. */

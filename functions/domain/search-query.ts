@@ -4,14 +4,18 @@ import {
   AGE_GROUPS,
   CONDITIONS,
   DELIVERY_MODES,
+  GENDERS,
   INSURANCE,
   LEVELS_OF_CARE,
+  MEDICATIONS,
+  OWNERSHIP,
+  POPULATIONS,
   SERVICES,
   SESSION_TIMES,
   US_STATES,
   WEEKDAYS,
 } from './vocabulary';
-import ISO6391 from 'iso-639-1';
+import { isLanguageCode } from './program';
 
 /**
  * A comma-separated list of distinct values, each checked by `isAllowed`; `describeUnknown` words
@@ -38,9 +42,10 @@ function listOf<const T extends readonly [string, ...string[]]>(values: T) {
   );
 }
 
+/** The codes the record accepts: ISO 639-1, or `sgn` for sign language services. */
 const languageList = commaList<string>(
-  (code) => ISO6391.validate(code),
-  (unknown) => `not ISO 639-1 codes: ${unknown.join(', ')}`,
+  isLanguageCode,
+  (unknown) => `not ISO 639-1 codes (or sgn for sign language): ${unknown.join(', ')}`,
 );
 
 const decimal = (check: z.ZodNumber) =>
@@ -87,6 +92,10 @@ export const searchQuerySchema = z
     startAfter: timeOfDay.optional(),
     endBefore: timeOfDay.optional(),
     acceptingNewPatients: flag.optional(),
+    medication: listOf(MEDICATIONS).optional(),
+    population: listOf(POPULATIONS).optional(),
+    gender: listOf(GENDERS).optional(),
+    ownership: listOf(OWNERSHIP).optional(),
     sort: z.enum(['distance', 'name', 'relevance']).optional(),
     limit: integer(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' })).optional(),
     cursor: z.string().min(1).max(2000).optional(),

@@ -12,7 +12,7 @@ import { recordImport } from '../observability/metrics';
 import { telemetryFor } from '../observability/telemetry';
 import { importPrograms, type ImportDependencies, type ImportSummary } from '../use-cases/import-programs';
 // The CLI's own readers, so a file imports the same way from a laptop and from the bucket.
-import { DEFAULT_SOURCE, IMPORT_FORMATS, readImportRows, type ImportFormat } from '../imports/import-formats';
+import { DEFAULT_SOURCE, isProgramFormat, PROGRAM_FORMATS, readImportRows, type ProgramFormat } from '../imports/import-formats';
 
 /**
  * Two shapes name the same thing, an object that was created: a direct S3 notification (records,
@@ -56,28 +56,33 @@ export function objectsOfEvent(event: unknown): ObjectRef[] {
   throw new Error('Not an S3 ObjectCreated notification or EventBridge "Object Created" event');
 }
 
-const FORMAT_BY_EXTENSION: Readonly<Record<string, ImportFormat>> = {
+/**
+ * Only extensions that can mean one format. A `.csv` could be a native CSV, a National Directory
+ * sheet or a FindTreatment.gov download (and was once read as the locator list, which states no
+ * level of care), so a CSV must name its format in its key.
+ */
+const FORMAT_BY_EXTENSION: Readonly<Record<string, ProgramFormat>> = {
   '.ndjson': 'native',
   '.jsonl': 'native',
-  '.csv': 'samhsa-csv',
+  '.xlsx': 'samhsa-directory',
 };
 
 /**
- * `imports/<format>/<name>` names the format outright (any format the CLI knows, so new formats
- * need no change here); otherwise the extension decides. Undefined when neither does.
+ * `imports/<format>/<name>` names the format outright (any program format the CLI knows, so new
+ * formats need no change here); otherwise the extension decides. Undefined when neither does.
  */
-export function importFormatForKey(key: string): ImportFormat | undefined {
+export function importFormatForKey(key: string): ProgramFormat | undefined {
   if (!key.startsWith(IMPORTS_PREFIX)) return undefined;
   const segments = key.slice(IMPORTS_PREFIX.length).split('/');
   const [first] = segments;
-  if (segments.length > 1 && first !== undefined && (IMPORT_FORMATS as readonly string[]).includes(first)) return first as ImportFormat;
+  if (segments.length > 1 && first !== undefined && isProgramFormat(first)) return first;
   const extension = /\.[^./]+$/.exec(key)?.[0]?.toLowerCase();
   return extension === undefined ? undefined : FORMAT_BY_EXTENSION[extension];
 }
 
 /** What lands under `reports/<key>.report.json`: the CLI's `--json` summary plus where it came from. */
-export type CompletedImportReport = ImportSummary & { status: 'completed'; object: ObjectRef; format: ImportFormat; source: string; bytes: number; seconds: number };
-export type FailedImportReport = { status: 'failed'; object: ObjectRef; format?: ImportFormat; error: string; seconds: number };
+export type CompletedImportReport = ImportSummary & { status: 'completed'; object: ObjectRef; format: ProgramFormat; source: string; bytes: number; seconds: number };
+export type FailedImportReport = { status: 'failed'; object: ObjectRef; format?: ProgramFormat; error: string; seconds: number };
 export type ImportReport = CompletedImportReport | FailedImportReport;
 
 export interface ImportFromS3Dependencies {
@@ -103,13 +108,18 @@ async function importObject(object: ObjectRef, deps: ImportFromS3Dependencies): 
   const format = importFormatForKey(object.key);
   if (!format) {
     throw new UnimportableObjectError(
-      `cannot tell the format of ${object.key}: use ${IMPORTS_PREFIX}<format>/<name> with a format of ${IMPORT_FORMATS.join(', ')}, or a .ndjson/.jsonl (native) or .csv (samhsa-csv) name`,
+      `cannot tell the format of ${object.key}: use ${IMPORTS_PREFIX}<format>/<name> with a format of ${PROGRAM_FORMATS.join(', ')}, ` +
+        'or a .ndjson/.jsonl (native) or .xlsx (samhsa-directory) name',
     );
   }
   const download = await downloadObject(deps.s3, object, deps.tempDirectory);
   try {
     const source = download.metadata.source ?? DEFAULT_SOURCE[format];
-    const summary = await importPrograms(readImportRows(download.filePath, format), deps.imports, { defaultSource: source });
+    const summary = await importPrograms(readImportRows([download.filePath], format), deps.imports, {
+      defaultSource: source,
+      // Invented demo programs (seed/demo) must never reach a deployed directory: each row is rejected.
+      refusedSources: new Map([['demo', 'demo data is fictional and is never loaded into a deployed directory']]),
+    });
     recordImport(metrics, summary);
     return { status: 'completed', object, format, source, bytes: download.bytes, ...summary, seconds: seconds() };
   } finally {
@@ -159,6 +169,11 @@ export function createImportFromS3Handler(dependencies: () => ImportFromS3Depend
   };
 }
 
+// Kept next to the composition below while the top of this file is being edited elsewhere;
+// import declarations are hoisted, so they may move up into the import block at any time.
+import { createGeocoder } from '../adapters/geocoding/create-geocoder';
+import { geocodingConfig } from '../config/geocoding-config';
+
 let defaults: ImportFromS3Dependencies | undefined;
 
 export const handler = middy<unknown, { reports: string[] }>()
@@ -167,7 +182,12 @@ export const handler = middy<unknown, { reports: string[] }>()
     createImportFromS3Handler(() => {
       defaults ??= {
         s3: createS3Client(),
-        imports: { store: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE), zips: zipDirectory },
+        imports: {
+          store: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
+          zips: zipDirectory,
+          // Amazon Location Service where the stage enables it (GEOCODER); else the zip centroid.
+          geocoder: createGeocoder(geocodingConfig, { logger }),
+        },
       };
       return defaults;
     }),

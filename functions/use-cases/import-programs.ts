@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { contentHash, sameContent } from '../domain/content-hash';
 import type { ErrorDetail } from '../domain/errors';
-import type { ImportRecord, Program } from '../domain/program';
+import type { ImportRecord, LocationSource, Program } from '../domain/program';
 import { programIdFor } from '../domain/program-id';
 import type { Geocoder } from '../ports/geocoder';
 import type { ProgramStore } from '../ports/program-store';
@@ -11,6 +11,8 @@ import { validateProgramRecord, type ResolvedPlace } from './validate-program-re
 /** One row of an import file: its parsed value, or why it could not be parsed. */
 export interface ImportRow {
   line: number;
+  /** The file the row came from, when an import reads several. */
+  file?: string;
   value?: unknown;
   parseError?: string;
   /** The field a parse error belongs to (a bad JSON cell of a CSV row); empty for the whole row. */
@@ -26,6 +28,7 @@ export interface ImportRow {
 
 export interface RowProblem extends ErrorDetail {
   line: number;
+  file?: string;
 }
 
 export interface ImportSummary {
@@ -38,6 +41,8 @@ export interface ImportSummary {
   unchanged: number;
   /** Stored programs of the import's source that the file no longer contains (`prune`). */
   archived: number;
+  /** Where the accepted rows' coordinates came from: the row itself, a reference file, a geocoding service, the zip centroid. */
+  located: Record<LocationSource, number>;
   /** Why `prune` archived nothing although it was asked to. */
   pruneSkipped?: string;
   errors: RowProblem[];
@@ -100,6 +105,7 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     written: 0,
     unchanged: 0,
     archived: 0,
+    located: { record: 0, reference: 0, geocoder: 0, zip: 0 },
     errors: [],
     warnings: [],
     dryRun: options.dryRun ?? false,
@@ -118,22 +124,23 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
   let chunk: AcceptedRow[] = [];
   let writing: Promise<void> = Promise.resolve();
 
-  const reject = (line: number, details: ErrorDetail[]) => {
+  const at = (row: ImportRow) => ({ line: row.line, ...(row.file !== undefined && { file: row.file }) });
+  const reject = (row: ImportRow, details: ErrorDetail[]) => {
     summary.rejected++;
-    summary.errors.push(...details.map((detail) => ({ line, ...detail })));
+    summary.errors.push(...details.map((detail) => ({ ...at(row), ...detail })));
   };
 
   for await (const row of rows) {
     summary.rows++;
-    summary.warnings.push(...(row.warnings ?? []).map((warning) => ({ line: row.line, ...warning })));
+    summary.warnings.push(...(row.warnings ?? []).map((warning) => ({ ...at(row), ...warning })));
     if (row.parseError !== undefined) {
-      reject(row.line, [{ path: row.parseErrorPath ?? '', message: row.parseError }]);
+      reject(row, [{ path: row.parseErrorPath ?? '', message: row.parseError }]);
       noteRejectedIdentity(row);
       continue;
     }
     const validation = validateProgramRecord(row.value, { requireExternalId: true, zips: deps.zips });
     if (!validation.ok) {
-      reject(row.line, validation.errors);
+      reject(row, validation.errors);
       noteRejectedIdentity(row);
       continue;
     }
@@ -141,17 +148,17 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     const source = record.source ?? options.defaultSource;
     const refusal = options.refusedSources?.get(source);
     if (refusal !== undefined) {
-      reject(row.line, [{ path: 'source', message: refusal }]);
+      reject(row, [{ path: 'source', message: refusal }]);
       continue;
     }
     const key = keyOf(source, record.externalId);
     const earlier = firstLineOfKey.get(key);
     if (earlier !== undefined) {
-      reject(row.line, [{ path: 'externalId', message: `duplicates the externalId of line ${earlier} in this file` }]);
+      reject(row, [{ path: 'externalId', message: `duplicates the externalId of line ${earlier} in this file` }]);
       continue;
     }
     firstLineOfKey.set(key, row.line);
-    summary.warnings.push(...validation.warnings.map((warning) => ({ line: row.line, ...warning })));
+    summary.warnings.push(...validation.warnings.map((warning) => ({ ...at(row), ...warning })));
     chunk.push({ line: row.line, record, source, resolved: validation.resolved });
     if (chunk.length >= chunkSize) {
       // One chunk is written while the next is read and validated; at most two are in memory.
@@ -241,6 +248,7 @@ async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summar
     const { dataAsOf: statedAsOf, ...record } = row.record;
     const asOf = statedAsOf ?? options.asOf;
     const place = places[position]!;
+    summary.located[place.locationSource]++;
     // What the source says, as the directory resolved it: equal content hashes equal, so an
     // unchanged row writes nothing. A defaulted date is left out, or every re-import would change.
     const content = { ...record, source: row.source, ...place, timezone: row.resolved.timezone, ...(asOf && { dataAsOf: asOf }), status: 'published' as const };

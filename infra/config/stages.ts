@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { DirectoryFunctionName } from './functions';
+import type { GeocodingStageConfig } from './geocoding';
 import { devObservability, prodObservability, type ObservabilityConfig } from './observability';
 
 export const stageNames = ['dev', 'prod'] as const;
@@ -68,6 +69,8 @@ export interface StageConfig {
     /** How long import events that failed every retry wait in the failure queue (SQS allows 14 days at most). */
     readonly failureRetention: Duration;
   };
+  /** How the importer places rows without coordinates (infra/config/geocoding.ts). */
+  readonly geocoding: GeocodingStageConfig;
   readonly api: {
     readonly throttle: { readonly burstLimit: number; readonly rateLimit: number };
     /** Browser origins allowed to call the API; empty disables CORS (same-origin or server-side callers only). */
@@ -131,6 +134,9 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     listings: { maxPendingPerProvider: 5 },
     observability: devObservability,
     imports,
+    // On in dev too, so the grant, the settings and the service's answers are proven before prod;
+    // answers are kept per address, so a repeated import is not billed again.
+    geocoding: { geocoder: 'amazon-location', maxAttempts: 5 },
     api: {
       throttle: { burstLimit: 50, rateLimit: 20 },
       corsAllowOrigins: ['http://localhost:3000', 'http://localhost:5173'],
@@ -160,6 +166,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     listings: { maxPendingPerProvider: 5 },
     observability: prodObservability,
     imports,
+    geocoding: { geocoder: 'amazon-location', maxAttempts: 5 },
     api: {
       throttle: { burstLimit: 200, rateLimit: 100 },
       // Fill in the public site's origin(s) before the first browser client ships.

@@ -19,6 +19,7 @@ import {
   type DirectoryFunctionName,
   type OpenSearchAccessLevel,
 } from '../config/functions';
+import { geoPlacesProviderArn } from '../config/geocoding';
 import { POWERTOOLS_EXTERNALS, powertoolsLayerArn } from '../config/observability';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeNag, acknowledgeWildcardResource } from '../nag/acknowledge';
@@ -48,7 +49,9 @@ export type ResourceAccess =
   | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly level: OpenSearchAccessLevel }
   | { readonly kind: 'dynamodb-stream'; readonly table: ITable }
   | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' | 'import' }
-  | { readonly kind: 'import-bucket'; readonly bucket: IBucket };
+  | { readonly kind: 'import-bucket'; readonly bucket: IBucket }
+  /** Amazon Location Service's Places API v2 in one region (the importer's geocoder). */
+  | { readonly kind: 'geo-places'; readonly region: string };
 
 export interface DirectoryFunctionProps {
   readonly config: StageConfig;
@@ -199,6 +202,10 @@ export class DirectoryFunction extends Construct {
           Grant.addToPrincipal({ grantee: this.role, actions: ['s3:PutObject'], resourceArns: [reports] }),
         );
       }
+      case 'geo-places':
+        // Geocode only (no autocomplete, search or reverse geocoding), on the AWS-managed
+        // provider of one region: the Places API v2 has no resource of ours to scope it to.
+        return Grant.addToPrincipal({ grantee: this.role, actions: ['geo-places:Geocode'], resourceArns: [geoPlacesProviderArn(access.region)] });
     }
   }
 }

@@ -30,6 +30,7 @@ import {
   type DirectoryFunctionDefinition,
   type DirectoryFunctionName,
 } from '../config/functions';
+import { geocodingEnvironment, geocodingRegion } from '../config/geocoding';
 import type { StageConfig } from '../config/stages';
 import { DirectoryFunction } from '../constructs/directory-function';
 import { ImportBucket } from '../constructs/import-bucket';
@@ -84,6 +85,7 @@ export class ApiStack extends Stack {
       // The bucket and key come with each event, and reports go back to the same bucket.
       import: {
         PROGRAMS_TABLE: table.tableName,
+        ...geocodingEnvironment(config.geocoding),
       },
     };
 
@@ -136,6 +138,7 @@ export class ApiStack extends Stack {
     const importBucket = Bucket.fromBucketName(this, 'ImportBucket', ImportBucket.nameFor(config));
     const importer = functions['import-from-s3'];
     importer.grant({ kind: 'import-bucket', bucket: importBucket });
+    if (config.geocoding.geocoder === 'amazon-location') importer.grant({ kind: 'geo-places', region: geocodingRegion(config.geocoding) });
     ({ failures: this.importFailures, trigger: this.importTrigger } = this.importTriggerFor(config, importer, importBucket));
 
     this.httpApi = this.httpApiFor(config, functions, userPool, userPoolClient);

@@ -167,12 +167,14 @@ describe('importer', () => {
     }
   });
 
-  it('runs up to 15 minutes with 2 GiB of /tmp, and is told only the table name', () => {
+  it('runs up to 15 minutes with 2 GiB of /tmp, and is told only the table name and its geocoding settings', () => {
     for (const stage of each()) {
       const fn = resourceOf(stage, 'api', stage.stacks.api.functions['import-from-s3'].function).Properties;
       expect(fn).toMatchObject({ Timeout: 900, MemorySize: 1536, EphemeralStorage: { Size: 2048 } });
       const variables = (fn?.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'PROGRAMS_TABLE']);
+      // The geocoding settings are asserted per stage in geocoding.test.ts.
+      const geocoding = stage.config.geocoding.geocoder === 'none' ? ['GEOCODER'] : ['GEOCODER', 'GEOCODER_MAX_ATTEMPTS', 'GEOCODER_REGION'];
+      expect(Object.keys(variables).sort()).toEqual([...geocoding, 'NODE_OPTIONS', 'PROGRAMS_TABLE'].sort());
       expect(asArray(JSON.stringify(variables.PROGRAMS_TABLE))[0]).toContain(`IopDirectory-${stage.config.stage}-Stateful`);
     }
   });

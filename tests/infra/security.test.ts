@@ -134,10 +134,12 @@ describe('IAM', () => {
       // Only the listing functions touch the table itself; the indexer only reads its stream.
       const tableUsers = directoryFunctionNames.filter((name) => actionsOf(policyOf(stage, name)).some((action) => /^dynamodb:(GetItem|Query)$/.test(action)));
       expect(tableUsers.sort()).toEqual([...listingFunctionNames].sort());
-      // The importer: batch reads and writes on the table, its own objects, and its failure queue.
+      // The importer: batch reads and writes on the table, its own objects, its failure queue, and
+      // geocoding where the stage enables it (geocoding.test.ts covers both settings).
       expect(actionsOf(policyOf(stage, 'import-from-s3'))).toEqual(
         [
           ...base,
+          ...(stage.config.geocoding.geocoder === 'amazon-location' ? ['geo-places:Geocode'] : []),
           'dynamodb:BatchGetItem',
           'dynamodb:BatchWriteItem',
           's3:GetObject',

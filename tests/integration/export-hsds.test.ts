@@ -58,9 +58,32 @@ const morning = inFargo(SOURCE, 'morning', {
 });
 const independent = inFargo(SOURCE, 'independent', { name: 'Prairie Counseling', languages: ['en'], insurance: ['self_pay'] });
 const archived = inFargo(SOURCE, 'archived', { name: 'Closed Program', status: 'archived' });
+/** Every record 1.1 field (contract section 5), as an import would store it. */
+const complete = inFargo(SOURCE, 'complete', {
+  name: 'Red River Recovery',
+  phone: '701-555-0100',
+  intakePhone: '701-555-0142',
+  delivery: ['in_person', 'virtual'],
+  serviceArea: { states: ['ND', 'MN'] },
+  services: ['individual_therapy', 'peer_support', 'case_management', 'opioid_treatment_program'],
+  insurance: ['medicaid', 'payment_assistance', 'ihs_tribal'],
+  languages: ['en', 'sgn'],
+  medications: ['methadone', 'naltrexone', 'nicotine_replacement'],
+  populations: ['veterans', 'lgbtq', 'criminal_justice'],
+  gendersAccepted: ['female', 'male'],
+  ownership: 'private_nonprofit',
+  dataAsOf: '2025-11-15',
+  verifiedAt: '2026-02-10T09:30:00.000Z',
+  licenses: [{ state: 'CA', type: 'state_substance_use_agency' }],
+  registryLicenses: [{ registry: 'ca-dhcs', state: 'CA', number: '190042AP', type: 'state_substance_use_agency' }],
+});
 
 function live(id: string, name: string): Program {
-  return { ...inFargo('provider', id, { name, sessions: [{ days: ['tue'], start: '17:00', end: '19:00' }] }), id, externalId: id };
+  return {
+    ...inFargo('provider', id, { name, sessions: [{ days: ['tue'], start: '17:00', end: '19:00' }], dataAsOf: '2026-01-02', verifiedAt: '2026-01-02T00:00:00.000Z' }),
+    id,
+    externalId: id,
+  };
 }
 
 function listing(id: string, fields: Partial<Listing>): Listing {
@@ -84,7 +107,7 @@ let first: HsdsDocument;
 let second: HsdsDocument;
 
 beforeAll(async () => {
-  await store.putMany([evening, morning, independent, archived]);
+  await store.putMany([evening, morning, independent, archived, complete]);
   // Live version approved, an edit waiting for review: only the live one is public.
   expect(await listings.save(listing(editedId, { status: 'pending_review', live: live(editedId, 'Provider Live Name'), pending: pendingVersion }), 'absent')).toBe(true);
   expect(await listings.save(listing(neverApprovedId, { status: 'pending_review', pending: pendingVersion }), 'absent')).toBe(true);
@@ -98,7 +121,7 @@ const byId = (entities: Entity[]) => new Map(entities.map((entity) => [entity.id
 
 describe('HSDS export', () => {
   it('has every published program exactly once as a service, with its location, link and schedules', () => {
-    for (const program of [evening, morning, independent]) {
+    for (const program of [evening, morning, independent, complete]) {
       const ids = hsdsIdsFor(program);
       expect(first.services.filter((service) => service.id === ids.service)).toHaveLength(1);
       const service = byId(first.services).get(ids.service)!;
@@ -150,7 +173,7 @@ describe('HSDS export', () => {
 
   it('gives every entity the same id in a second export', () => {
     const ours = (document: HsdsDocument) =>
-      [evening, morning, independent, live(editedId, 'Provider Live Name')].map((program) => {
+      [evening, morning, independent, complete, live(editedId, 'Provider Live Name')].map((program) => {
         const ids = hsdsIdsFor(program);
         return {
           service: byId(document.services).get(ids.service),
@@ -161,6 +184,56 @@ describe('HSDS export', () => {
       });
     expect(ours(second)).toEqual(ours(first));
     expect(second.taxonomy_terms).toEqual(first.taxonomy_terms);
+  });
+
+  it('carries every record 1.1 field of a stored program to its HSDS place, schema-valid', () => {
+    const ids = hsdsIdsFor(complete);
+    const service = byId(first.services).get(ids.service)!;
+    expect(service).toBeDefined();
+    const attributes = (linkType: string) => (service.attributes as { link_type: string; value: string }[]).filter((a) => a.link_type === linkType).map((a) => a.value);
+    expect(attributes('medication')).toEqual(['methadone', 'naltrexone', 'nicotine_replacement']);
+    expect(attributes('population')).toEqual(['veterans', 'lgbtq', 'criminal_justice']);
+    expect(attributes('gender')).toEqual(['female', 'male']);
+    expect(attributes('ownership')).toEqual(['private_nonprofit']);
+    expect(attributes('treatment_service')).toEqual(['individual_therapy', 'peer_support', 'case_management', 'opioid_treatment_program']);
+    expect(attributes('insurance')).toEqual(['medicaid', 'payment_assistance', 'ihs_tribal']);
+    const termIds = new Set(first.taxonomy_terms.map((term) => term.id));
+    for (const attribute of service.attributes as { taxonomy_term_id: string }[]) expect(termIds.has(attribute.taxonomy_term_id)).toBe(true);
+    expect(service.phones).toEqual([
+      expect.objectContaining({ number: '701-555-0100', type: 'voice' }),
+      expect.objectContaining({ number: '701-555-0142', type: 'voice', description: 'Intake' }),
+    ]);
+    expect((service.service_areas as { name: string }[]).map((area) => area.name)).toEqual(['North Dakota', 'Minnesota']);
+    expect(service.languages).toEqual([expect.objectContaining({ code: 'en', name: 'English' }), expect.objectContaining({ name: 'Sign language' })]);
+    expect((service.languages as Entity[])[1]).not.toHaveProperty('code');
+    expect(service.eligibility_description).toBe('Genders accepted: Female, Male.');
+    expect(service.assured_date).toBe('2026-02-10');
+    expect(service.last_modified).toBe(complete.updatedAt);
+    expect(service.metadata).toEqual([
+      expect.objectContaining({ resource_id: ids.service, last_action_date: '2025-11-15', field_name: 'source', replacement_value: SOURCE, updated_by: SOURCE }),
+    ]);
+    expect(service.licenses).toContain('#190042AP');
+    expect(byId(first.organizations).get(ids.organization)).toMatchObject({ name: complete.name, legal_status: 'Private non-profit' });
+    const { errors } = validateHsdsDocument({ ...first, services: [service], organizations: [byId(first.organizations).get(ids.organization)!] });
+    expect(errors).toEqual([]);
+  });
+
+  it('says which source every exported service came from, and adds nothing a program did not state', () => {
+    for (const service of first.services) {
+      const metadata = service.metadata as { resource_id: string; field_name: string; replacement_value: string; last_action_date: string }[];
+      expect(metadata, service.name as string).toEqual([expect.objectContaining({ resource_id: service.id, field_name: 'source' })]);
+      expect(metadata[0]!.replacement_value).toMatch(/\S/);
+      expect(metadata[0]!.last_action_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    const provider = byId(first.services).get(hsdsIdsFor(live(editedId, 'Provider Live Name')).service)!;
+    expect(provider.metadata).toEqual([expect.objectContaining({ last_action_type: 'provider listing approved', replacement_value: 'provider', last_action_date: '2026-01-02' })]);
+    expect(provider.assured_date).toBe('2026-01-02');
+    const eveningService = byId(first.services).get(hsdsIdsFor(evening).service)!;
+    const linkTypes = new Set((eveningService.attributes as { link_type: string }[]).map((a) => a.link_type));
+    for (const absent of ['medication', 'population', 'gender', 'ownership']) expect(linkTypes.has(absent), absent).toBe(false);
+    for (const field of ['service_areas', 'assured_date', 'eligibility_description']) expect(eveningService, field).not.toHaveProperty(field);
+    expect(eveningService.phones).toEqual([expect.not.objectContaining({ description: 'Intake' })]);
+    expect(eveningService.metadata).toEqual([expect.objectContaining({ last_action_date: evening.updatedAt.slice(0, 10), replacement_value: SOURCE })]);
   });
 
   it('validates against the official HSDS 3.0 schemas, with unique ids per section', () => {
@@ -182,6 +255,7 @@ describe('HSDS export', () => {
     expect(stderr).toContain('every entity valid');
     const document = JSON.parse(readFileSync(out, 'utf8')) as HsdsDocument;
     expect(document.services.some((service) => service.id === hsdsIdsFor(evening).service)).toBe(true);
+    expect(byId(document.services).get(hsdsIdsFor(complete).service)).toMatchObject({ assured_date: '2026-02-10', service_areas: [{ name: 'North Dakota' }, { name: 'Minnesota' }] });
     const usage = await run(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), 'ops/export-cli.ts', '--format', 'csv'], { env: process.env }).catch(
       (error: { code: number; stderr: string }) => error,
     );

@@ -12,8 +12,6 @@ import type { ImportRecord, Program } from '../../functions/domain/program';
 import { programIdFor } from '../../functions/domain/program-id';
 import { importFile } from '../../seed/import-file';
 import { csvLine, NATIVE_CSV_COLUMNS, recordToCells } from '../../functions/imports/native/native-csv-columns';
-import { facilityId } from '../../seed/samhsa-facilities';
-import { DEFAULT_SEED_FILE } from '../../seed/seed-default';
 import type { ProgramStore } from '../../functions/ports/program-store';
 import { awaitSearchable } from '../../seed/await-searchable';
 
@@ -25,7 +23,7 @@ const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig
 afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
   // Thousands of real facilities would otherwise show up in the search tests' neighbourhoods.
-  await archiveSources(store, ['findtreatment', 'samhsa-locator', 'test-csv']);
+  await archiveSources(store, ['findtreatment', 'findtreatment-download', 'test-csv']);
 }, 180_000);
 
 const frid = (prefix: string) => programIdFor('findtreatment', prefix);
@@ -40,6 +38,7 @@ describe('findtreatment locator export', () => {
     const summary = await importFile(LOCATOR_SAMPLE, { format: 'findtreatment' });
     expect(summary).toMatchObject({ rows: 30, accepted: 30, rejected: 0 });
 
+    // Labels read as the service codes they name, through the National Directory's code table.
     const iop = await searchIndex.get(frid(ids.iop));
     expect(iop).toMatchObject({
       source: 'findtreatment',
@@ -50,16 +49,22 @@ describe('findtreatment locator export', () => {
       address: { street1: '800 Preston Avenue', street2: 'Peterson Building', city: 'Charlottesville', state: 'VA', zip: '22903' },
       location: { lat: 38.0364492, lon: -78.4888244 },
       locationPrecision: 'exact',
-      levelsOfCare: ['outpatient', 'iop'],
+      // SET "Intensive outpatient treatment" (OIT) and "Outpatient"/"Regular outpatient treatment"/"Outpatient methadone..."
+      levelsOfCare: ['iop', 'outpatient'],
       delivery: ['in_person'],
       conditions: ['substance_use'],
-      ageGroups: ['adults', 'young_adults'],
-      languages: ['en', 'es'],
+      ageGroups: ['young_adults', 'adults'],
+      // OL "Spanish", SL "Services for the deaf and hard of hearing"; English is not assumed.
+      languages: ['es', 'sgn'],
+      // "Federal, or any government funding..." is a funding source with no payer slug.
       insurance: ['medicaid', 'tricare', 'private', 'self_pay', 'sliding_scale'],
       licenses: [
-        { state: 'VA', issuer: 'State substance abuse agency' },
-        { state: 'VA', issuer: 'State mental health department' },
+        { state: 'VA', type: 'state_substance_use_agency' },
+        { state: 'VA', type: 'state_mental_health_department' },
       ],
+      gendersAccepted: ['female', 'male'],
+      ownership: 'local_government',
+      dataAsOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
     // The locator has no organisation name for this row, no sessions, carriers or licence numbers.
     expect(iop).not.toHaveProperty('organization');
@@ -70,38 +75,86 @@ describe('findtreatment locator export', () => {
     const php = await searchIndex.get(frid(ids.phpTelehealth));
     expect(php).toMatchObject({
       name: 'Empowering Families Program',
-      levelsOfCare: ['outpatient', 'php'],
+      // "Partial hospitalization/day treatment" (PHDT) and SET "Telemedicine/telehealth"
+      levelsOfCare: ['php', 'outpatient'],
       delivery: ['in_person', 'virtual'],
       conditions: ['mental_health'],
-      ageGroups: ['adults', 'children', 'adolescents', 'seniors', 'young_adults'],
-      insurance: ['medicare', 'medicaid', 'tricare', 'private', 'self_pay', 'state_plan'],
-      licenses: [{ state: 'VA', issuer: 'State mental health department' }],
+      ageGroups: ['children', 'adolescents', 'young_adults', 'adults', 'seniors'],
+      insurance: ['medicaid', 'medicare', 'tricare', 'state_plan', 'private', 'self_pay'],
+      licenses: [{ state: 'VA', type: 'state_mental_health_department' }],
+      ownership: 'private_for_profit',
     });
     expect(php).not.toHaveProperty('languages');
     expect(php).not.toHaveProperty('sessions');
+    expect(php).not.toHaveProperty('gendersAccepted');
+    expect(summary.warnings).toContainEqual(expect.objectContaining({ path: 'services', message: expect.stringContaining('TAP "Behavior modification"') }));
 
     // Accredited hospital programme: "Outpatient day treatment or partial hospitalization" and The Joint Commission.
     const stored = await findStored('findtreatment', (program) => program.name === 'Rockingham Memorial Hospital');
     expect(stored).toMatchObject({
       organization: 'Outpatient Behavioral Health',
-      levelsOfCare: ['outpatient', 'php'],
+      levelsOfCare: ['php', 'outpatient'],
       accreditations: [{ body: 'joint_commission' }],
       licenses: [
-        { state: 'VA', issuer: 'State substance abuse agency' },
-        { state: 'VA', issuer: 'State department of health' },
-        { state: 'VA', issuer: 'State mental health department' },
-        { state: 'VA', issuer: 'Hospital licensing authority' },
+        { state: 'VA', type: 'state_substance_use_agency' },
+        { state: 'VA', type: 'state_mental_health_department' },
+        { state: 'VA', type: 'state_department_of_health' },
+        { state: 'VA', type: 'hospital_licensing_authority' },
       ],
     });
 
     const german = await findStored('findtreatment', (program) => program.organization === 'Louisa County Office');
-    expect(german).toMatchObject({ languages: ['en', 'de'], ageGroups: ['adults', 'children', 'adolescents', 'young_adults'] });
+    expect(german).toMatchObject({ languages: ['sgn', 'de'], ageGroups: ['children', 'adolescents', 'young_adults', 'adults'] });
 
     const carf = await findStored('findtreatment', (program) => program.name === 'Addiction Recovery Systems LLC');
-    expect(carf?.accreditations).toEqual([{ body: 'carf' }]);
+    expect(carf).toMatchObject({ accreditations: [{ body: 'carf' }], medications: ['methadone', 'buprenorphine'], languages: ['es'] });
 
     const again = await importFile(LOCATOR_SAMPLE, { format: 'findtreatment' });
     expect(again).toMatchObject({ accepted: 30, written: 0, unchanged: 30 });
+  });
+});
+
+describe('FindTreatment.gov download', () => {
+  const DOWNLOAD = path.resolve('../shared/data/findtreatment-download/boston-2025-08-19.csv');
+
+  it('reads one column per code through the same code table, and re-importing changes nothing', async () => {
+    const summary = await importFile(DOWNLOAD, { format: 'findtreatment-download', asOf: '2025-08-19' });
+    // 662 rows: one per facility and type of care (SU, MH); a facility's rows merge into one program.
+    const merged = summary.warnings.filter((warning) => warning.message.startsWith('merged with')).reduce((count, warning) => count + (warning.message.match(/row \d+/g)?.length ?? 0), 0);
+    expect(summary.rows + merged).toBe(662);
+    expect(summary.rows).toBe(465);
+    expect(summary.accepted + summary.rejected).toBe(summary.rows);
+    expect(summary.accepted).toBeGreaterThan(450);
+    // Columns the reference sheets do not define (ct, msnh, ...) are named once, on the first row.
+    expect(summary.warnings).toContainEqual(expect.objectContaining({ line: 2, path: 'header', message: expect.stringMatching(/\bct\b/) }));
+
+    const chelsea = await findStored('findtreatment-download', (program) => program.organization === 'Chelsea Counseling Center');
+    expect(chelsea).toMatchObject({
+      name: 'North Suffolk Community Services',
+      phone: '866-781-6727',
+      address: { street1: '301 Broadway', city: 'Chelsea', state: 'MA', zip: '02150' },
+      location: { lat: 42.3910401, lon: -71.0366372 },
+      levelsOfCare: ['outpatient'],
+      // The SU row (sa, sumh) and the MH row (mh, sa) of 301 Broadway, merged.
+      conditions: ['substance_use', 'mental_health', 'co_occurring'],
+      insurance: ['medicaid', 'medicare', 'tricare', 'state_plan', 'private', 'self_pay', 'payment_assistance'],
+      licenses: [
+        { state: 'MA', type: 'state_substance_use_agency' },
+        { state: 'MA', type: 'state_mental_health_department' },
+        { state: 'MA', type: 'state_department_of_health' },
+      ],
+      // sp ah f17 f67 f92; f19 (Creole) names no single language
+      languages: ['es', 'sgn', 'zh', 'pt', 'vi'],
+      delivery: ['in_person', 'virtual'],
+      gendersAccepted: ['female', 'male'],
+      ownership: 'private_nonprofit',
+      dataAsOf: '2025-08-19',
+    });
+    expect(chelsea).not.toHaveProperty('sessions');
+    expect(chelsea).not.toHaveProperty('accreditations');
+
+    const again = await importFile(DOWNLOAD, { format: 'findtreatment-download', asOf: '2025-08-19' });
+    expect(again).toMatchObject({ written: 0, unchanged: summary.accepted });
   });
 });
 
@@ -130,6 +183,13 @@ describe('native CSV', () => {
       timezone: 'America/New_York',
       programLengthWeeks: { min: 6, max: 12 },
       acceptingNewPatients: false,
+      medications: ['buprenorphine', 'naltrexone'],
+      populations: ['veterans', 'women'],
+      gendersAccepted: ['female'],
+      ownership: 'private_nonprofit',
+      intakePhone: '(207) 555-0143',
+      serviceArea: { states: ['ME', 'NH'] },
+      dataAsOf: '2026-06-01',
     },
     {
       externalId: 'csv-minimal',
@@ -168,33 +228,6 @@ describe('native CSV', () => {
     writeFileSync(unknown, 'externalId,nmae\nx,y\n');
     await expect(importFile(unknown, { format: 'csv', dryRun: true })).rejects.toThrow(/unknown CSV columns: nmae/);
   });
-});
-
-describe('SAMHSA CSV at full size', () => {
-  it('accounts for every one of the 14,034 rows and stores CT zips with their leading zero', async () => {
-    const summary = await importFile(DEFAULT_SEED_FILE, { format: 'samhsa-csv' });
-    expect(summary.rows).toBe(14_034);
-    expect(summary.accepted + summary.rejected).toBe(summary.rows);
-    expect(new Set(summary.errors.map((error) => error.line)).size).toBe(summary.rejected);
-
-    // A real CT row whose zip lost its leading zero in the file (6708).
-    const externalId = facilityId({
-      name1: 'Connecticut Counseling Centers Inc',
-      name2: '',
-      street1: '50 Brookside Road',
-      street2: '',
-      city: 'Waterbury',
-      state: 'CT',
-      zip: '6708',
-      zip4: '',
-      county: 'New Haven',
-      latitude: '41.5781147',
-      longitude: '-73.064287',
-    });
-    const id = programIdFor('samhsa-locator', externalId);
-    expect((await store.get(id))?.address).toMatchObject({ state: 'CT', zip: '06708', city: 'Waterbury' });
-    expect((await searchIndex.get(id))?.address.zip).toBe('06708');
-  }, 240_000);
 });
 
 async function findStored(source: string, predicate: (program: Program) => boolean): Promise<Program | undefined> {

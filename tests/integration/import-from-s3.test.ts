@@ -15,6 +15,7 @@ import { programIdFor } from '../../functions/domain/program-id';
 import { zipDirectory } from '../../functions/geo/zip-table';
 import { createImportFromS3Handler, importFormatForKey, type ImportReport } from '../../functions/handlers/import-from-s3';
 import { uploadForAwsImport } from '../../seed/aws-target';
+import { demoPrograms } from '../../seed/demo/demo-programs';
 import { api } from '../support/http';
 import { awaitIndexed } from '../support/stream';
 
@@ -247,6 +248,30 @@ describe('import from S3', () => {
     expect(await store.get(programIdFor('test-s3-cli', 's3-cli-1'))).toMatchObject({ version: 1 });
   });
 
+  it('refuses demo data row by row, whether the rows or the upload name the demo source', async () => {
+    const refusal = 'demo data is fictional and is never loaded into a deployed directory';
+    const demoRows = [...demoPrograms({ count: 3 })];
+    const key = 'imports/native/demo-programs.ndjson';
+    const versionId = fakeS3.put(bucket, key, demoRows.map((record) => JSON.stringify(record)).join('\n'));
+    await handler(objectCreated(key, versionId));
+    const report = fakeS3.json(bucket, `reports/${key}.report.json`) as ImportReport;
+    expect(report).toMatchObject({ status: 'completed', rows: 3, accepted: 0, rejected: 3, written: 0 });
+    expect(report.status === 'completed' && report.errors).toEqual([1, 2, 3].map((line) => ({ line, path: 'source', message: refusal })));
+    for (const record of demoRows) expect(await store.get(programIdFor('demo', record.externalId))).toBeUndefined();
+
+    // Rows that name no source take the upload's, and `demo` there is refused just the same.
+    const tagged = 'imports/native/tagged-demo.ndjson';
+    const taggedVersion = fakeS3.put(bucket, tagged, JSON.stringify(row('s3-tagged-demo')), { source: 'demo' });
+    await handler(objectCreated(tagged, taggedVersion));
+    expect(fakeS3.json(bucket, `reports/${tagged}.report.json`)).toMatchObject({
+      source: 'demo',
+      accepted: 0,
+      rejected: 1,
+      errors: [{ line: 1, path: 'source', message: refusal }],
+    });
+    expect(await store.get(programIdFor('demo', 's3-tagged-demo'))).toBeUndefined();
+  });
+
   it('writes a failure report and fails the invocation when the object cannot be read, so Lambda retries it', async () => {
     const key = 'imports/native/vanished.ndjson';
     await expect(handler(objectCreated(key))).rejects.toThrow();
@@ -254,18 +279,25 @@ describe('import from S3', () => {
   });
 
   it('reports a key that names no format without failing, since a retry could not help', async () => {
-    const key = 'imports/programs.xlsx';
+    // A .csv could be a native CSV, a National Directory sheet or a download: it must name its format.
+    const key = 'imports/programs.csv';
     fakeS3.put(bucket, key, 'not an import');
     await expect(handler(objectCreated(key))).resolves.toEqual({ reports: [`reports/${key}.report.json`] });
     expect(fakeS3.json(bucket, `reports/${key}.report.json`)).toMatchObject({ status: 'failed', error: expect.stringContaining('cannot tell the format') });
   });
 
   it('takes the format from imports/<format>/ first, then from the extension', () => {
-    expect(importFormatForKey('imports/samhsa-csv/facilities.txt')).toBe('samhsa-csv');
+    expect(importFormatForKey('imports/samhsa-directory/facilities.csv')).toBe('samhsa-directory');
+    expect(importFormatForKey('imports/findtreatment-download/boston.csv')).toBe('findtreatment-download');
     expect(importFormatForKey('imports/native/rows.csv')).toBe('native');
     expect(importFormatForKey('imports/rows.ndjson')).toBe('native');
     expect(importFormatForKey('imports/2026/rows.JSONL')).toBe('native');
-    expect(importFormatForKey('imports/facilities.csv')).toBe('samhsa-csv');
+    expect(importFormatForKey('imports/su-facilities-2023.xlsx')).toBe('samhsa-directory');
+    // The locator lists state no level of care: never a format, neither named nor by extension.
+    expect(importFormatForKey('imports/samhsa-csv/facilities.csv')).toBeUndefined();
+    expect(importFormatForKey('imports/facilities.csv')).toBeUndefined();
+    // Licence registries attach to programs through the CLI; the S3 importer makes programs only.
+    expect(importFormatForKey('imports/ca-dhcs-licenses/facilities.csv')).toBeUndefined();
     expect(importFormatForKey('imports/rows.json')).toBeUndefined();
     expect(importFormatForKey('reports/rows.ndjson')).toBeUndefined();
   });

@@ -51,8 +51,12 @@ describe('listing lifecycle', () => {
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'published', current: { name: 'Lakeside Evening IOP' }, pending: null });
     expect(await searchNames('Lakeside')).toEqual(['Lakeside Evening IOP']);
-    const publicRecord = await api<{ id: string; source: string }>('GET', `/v1/programs/${id}`);
+    const publicRecord = await api<{ id: string; source: string; dataAsOf: string; verifiedAt: string }>('GET', `/v1/programs/${id}`);
     expect(publicRecord.body).toMatchObject({ id, source: 'provider' });
+    // A provider's version is as of its approval, which verified it.
+    expect(publicRecord.body.dataAsOf).toBe(new Date().toISOString().slice(0, 10));
+    expect(Date.now() - Date.parse(publicRecord.body.verifiedAt)).toBeLessThan(120_000);
+    expect(approved.body.current).not.toHaveProperty('verifiedAt');
 
     const read = await api<ListingBody>('GET', `/v1/listings/${id}`, { token: await providerA() });
     const edited = await api<ListingBody>('PUT', `/v1/listings/${id}`, {

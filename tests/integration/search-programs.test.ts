@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
+import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
+import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { haversineMiles } from '../../functions/domain/geo';
 import type { Program } from '../../functions/domain/program';
 import { zipDirectory } from '../../functions/geo/zip-table';
@@ -68,6 +70,56 @@ const echo = makeProgram(SOURCE, 'echo', { name: 'Echo Outpatient', location: no
 const archived = makeProgram(SOURCE, 'foxtrot', { name: 'Foxtrot Archived', location: northOf(origin, 2), status: 'archived' });
 const fixtures: Program[] = [alpha, bravo, charlie, delta, echo, archived];
 
+// The record additions of contract 1.1 (section 5), in a corner of their own: Alturas, California.
+const ALTURAS_ZIP = '96101';
+const alturas = zipDirectory.lookup(ALTURAS_ZIP)!.centroid;
+const ADDITIONS = 'test-search-1-1';
+const californian = (externalId: string, miles: number, overrides: Partial<Program>) =>
+  makeProgram(ADDITIONS, externalId, {
+    address: { street1: '1 Main St', city: 'Alturas', state: 'CA', zip: ALTURAS_ZIP },
+    location: northOf(alturas, miles),
+    timezone: 'America/Los_Angeles',
+    ...overrides,
+  });
+const hotel = californian('hotel', 0.5, {
+  levelsOfCare: ['outpatient'],
+  medications: ['buprenorphine', 'methadone'],
+  populations: ['veterans', 'lgbtq'],
+  gendersAccepted: ['female', 'male'],
+  ownership: 'private_nonprofit',
+  delivery: ['in_person', 'virtual'],
+  serviceArea: { states: ['CA', 'NV', 'OR'] },
+  dataAsOf: '2025-11-30',
+  verifiedAt: '2026-01-15T12:00:00.000Z',
+});
+const india = californian('india', 1, {
+  levelsOfCare: ['residential'],
+  medications: ['naltrexone'],
+  populations: ['women', 'pregnant_postpartum'],
+  gendersAccepted: ['female'],
+  ownership: 'tribal',
+});
+const juliet = californian('juliet', 1.5, {
+  levelsOfCare: ['iop'],
+  medications: ['buprenorphine'],
+  populations: ['veterans'],
+  // gendersAccepted absent: the source did not say.
+  ownership: 'private_for_profit',
+});
+const kilo = californian('kilo', 2, { levelsOfCare: ['iop'], gendersAccepted: ['male'], languages: ['en', 'sgn'] });
+// Licences: a CA registry (ca-dhcs) licence replaces a number-less state_substance_use_agency claim in CA.
+const agencyClaim = { state: 'CA' as const, type: 'state_substance_use_agency' };
+const dhcs = (number: string, expiresOn: string) => ({ registry: 'ca-dhcs', state: 'CA' as const, number, issuer: 'California DHCS', expiresOn });
+/** The claim alone is current, but the registry's expired licence replaces it. */
+const lima = californian('lima', 2.5, { licenses: [agencyClaim], registryLicenses: [dhcs('300001AP', '2020-06-30')] });
+const mike = californian('mike', 3, { registryLicenses: [dhcs('300002AP', '2099-06-30')] });
+/** The same claim with no registry licence: current (no expiry). */
+const november = californian('november', 3.5, { licenses: [agencyClaim] });
+/** A numbered licence says more than the registry's expired one, so it stays. */
+const oscar = californian('oscar', 4, { licenses: [{ ...agencyClaim, number: 'OWN-7' }], registryLicenses: [dhcs('300004AP', '2020-06-30')] });
+const papa = californian('papa', 4.5, { registryLicenses: [dhcs('300005AP', '2021-01-31')] });
+const additions: Program[] = [hotel, india, juliet, kilo, lima, mike, november, oscar, papa];
+
 type SearchBody = {
   total: number;
   origin: { zip?: string; lat: number; lon: number } | null;
@@ -89,7 +141,7 @@ async function namesFor(query: Record<string, string>): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE).putMany(fixtures);
+  await new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE).putMany([...fixtures, ...additions]);
   await awaitIndexed();
 });
 
@@ -184,8 +236,102 @@ describe('facets', () => {
     expect(body.facets.accreditation).toEqual({ joint_commission: 1, carf: 1 });
     expect(body.facets.delivery).toEqual({ in_person: 3, virtual: 1 });
     expect(Object.keys(body.facets).sort()).toEqual(
-      ['accreditation', 'ageGroup', 'condition', 'delivery', 'insurance', 'language', 'levelOfCare', 'sessionTime'].sort(),
+      ['accreditation', 'ageGroup', 'condition', 'delivery', 'insurance', 'language', 'levelOfCare', 'medication', 'population', 'sessionTime'].sort(),
     );
+    expect(body.facets.medication).toEqual({});
+    expect(body.facets.population).toEqual({});
+  });
+});
+
+describe('record additions (1.1)', () => {
+  const near = { zip: ALTURAS_ZIP, radius: '5' };
+
+  it('has its own corner of the map', async () => {
+    expect(await namesFor(near)).toEqual(additions.map((program) => program.externalId));
+  });
+
+  it.each([
+    [{ medication: 'buprenorphine' }, ['hotel', 'juliet']],
+    [{ medication: 'naltrexone,methadone' }, ['hotel', 'india']],
+    [{ medication: 'acamprosate' }, []],
+    [{ population: 'women' }, ['india']],
+    [{ population: 'veterans,pregnant_postpartum' }, ['hotel', 'india', 'juliet']],
+    [{ gender: 'female' }, ['hotel', 'india']],
+    [{ gender: 'male' }, ['hotel', 'kilo']],
+    [{ gender: 'female,male' }, ['hotel', 'india', 'kilo']],
+    [{ ownership: 'tribal' }, ['india']],
+    [{ ownership: 'private_nonprofit,private_for_profit' }, ['hotel', 'juliet']],
+    [{ language: 'sgn' }, ['kilo']],
+    [{ language: 'sgn,en' }, ['kilo']],
+    [{ medication: 'buprenorphine', population: 'veterans', ownership: 'private_for_profit' }, ['juliet']],
+    [{ medication: 'buprenorphine', gender: 'female' }, ['hotel']],
+    [{ medication: 'buprenorphine', levelOfCare: 'iop' }, ['juliet']],
+    [{ population: 'veterans,women', gender: 'female', ownership: 'tribal' }, ['india']],
+    [{ gender: 'male', language: 'sgn' }, ['kilo']],
+    [{ medication: 'naltrexone', ownership: 'private_nonprofit' }, []],
+  ])('%o matches %o', async (query, expected) => {
+    expect(await namesFor({ ...near, ...query })).toEqual(expected);
+  });
+
+  it('gender matches only programs whose source says which genders they accept', async () => {
+    // juliet is found by its other fields, but states no gendersAccepted: no gender matches it.
+    expect(await namesFor({ ...near, medication: 'buprenorphine' })).toContain('juliet');
+    expect(await namesFor({ ...near, medication: 'buprenorphine', gender: 'female,male' })).toEqual(['hotel']);
+  });
+
+  it('has disjunctive medication and population facets, leaving zero counts out', async () => {
+    const all = await search(near);
+    expect(all.body.facets.medication).toEqual({ buprenorphine: 2, methadone: 1, naltrexone: 1 });
+    expect(all.body.facets.population).toEqual({ veterans: 2, lgbtq: 1, women: 1, pregnant_postpartum: 1 });
+
+    // medication counts over population only (hotel, india, juliet); population over medication only (india).
+    const { body } = await search({ ...near, medication: 'naltrexone', population: 'veterans,women' });
+    expect(body.results.map((program) => program.externalId)).toEqual(['india']);
+    expect(body.facets.medication).toEqual({ buprenorphine: 2, methadone: 1, naltrexone: 1 });
+    expect(body.facets.population).toEqual({ women: 1, pregnant_postpartum: 1 });
+    // Other facets count over both filters.
+    expect(body.facets.levelOfCare).toEqual({ residential: 1 });
+
+    const other = await search({ ...near, medication: 'buprenorphine', population: 'lgbtq' });
+    expect(other.body.results.map((program) => program.externalId)).toEqual(['hotel']);
+    expect(other.body.facets.medication).toEqual({ buprenorphine: 1, methadone: 1 });
+    expect(other.body.facets.population).toEqual({ veterans: 2, lgbtq: 1 });
+    // The new filters narrow the older facets like any other filter.
+    expect(other.body.facets.delivery).toEqual({ in_person: 1, virtual: 1 });
+  });
+
+  it('counts the licences the directory states: registry licences by their expiry, replacing a number-less agency claim', async () => {
+    // lima: its own claim is replaced by an expired registry licence; papa: only an expired registry licence.
+    expect(await namesFor({ ...near, licensed: 'true' })).toEqual(['mike', 'november', 'oscar']);
+    expect(await namesFor({ ...near, licenseState: 'CA' })).toEqual(['mike', 'november', 'oscar']);
+    expect(await namesFor({ ...near, licenseState: 'CA', ownership: 'tribal' })).toEqual([]);
+
+    const { body } = await search({ ...near, limit: '100' });
+    const shown = (externalId: string) => body.results.find((program) => program.externalId === externalId)?.licenses;
+    expect(shown('lima')).toEqual([{ state: 'CA', number: '300001AP', issuer: 'California DHCS', expiresOn: '2020-06-30' }]);
+    expect(shown('november')).toEqual([agencyClaim]);
+    expect(shown('oscar')).toEqual([
+      { state: 'CA', number: 'OWN-7', type: 'state_substance_use_agency' },
+      { state: 'CA', number: '300004AP', issuer: 'California DHCS', expiresOn: '2020-06-30' },
+    ]);
+    expect(body.results.some((program) => 'registryLicenses' in program)).toBe(false);
+  });
+
+  it('indexes dataAsOf, verifiedAt and the service area states for filtering', async () => {
+    const count = async (filter: Record<string, unknown>[]) => {
+      const response = await openSearchClient.count({
+        index: openSearchConfig.SEARCH_INDEX_ALIAS,
+        body: { query: { bool: { filter: [{ terms: { id: additions.map((program) => program.id) } }, ...filter] } } },
+      });
+      return (response.body as { count: number }).count;
+    };
+    expect(await count([{ term: { serviceStates: 'NV' } }])).toBe(1);
+    expect(await count([{ term: { serviceStates: 'WA' } }])).toBe(0);
+    expect(await count([{ range: { verifiedAt: { gte: '2026-01-15T00:00:00Z', lt: '2026-01-16T00:00:00Z' } } }])).toBe(1);
+    expect(await count([{ range: { dataAsOf: { lte: '2025-12-01' } } }])).toBe(1);
+    // Without a dataAsOf of its own a program is as of its last write (2026-01-01 in the fixtures).
+    expect(await count([{ range: { dataAsOf: { gte: '2026-01-01', lte: '2026-01-01' } } }])).toBe(additions.length - 1);
+    expect(await count([{ term: { gendersAccepted: 'female' } }, { term: { ownership: 'tribal' } }])).toBe(1);
   });
 });
 
@@ -268,6 +414,12 @@ describe('bad requests', () => {
     [{ limit: '101' }, 'limit'],
     [{ cursor: 'not-a-cursor' }, 'cursor'],
     [{ insurnace: 'medicaid' }, 'insurnace'],
+    [{ medication: 'suboxone' }, 'medication'],
+    [{ population: 'students' }, 'population'],
+    [{ gender: 'nonbinary' }, 'gender'],
+    [{ gender: 'female,other' }, 'gender'],
+    [{ ownership: 'public' }, 'ownership'],
+    [{ language: 'asl' }, 'language'],
   ])('%o is a 400 naming %s', async (query, parameter) => {
     const { statusCode, body } = await search(query);
     expect(statusCode).toBe(400);

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('local stack', () => {
-  const calls = { seeds: 0, indexed: [] as DynamoDBRecord[] };
+  const calls = { seeds: 0, indexed: [] as DynamoDBRecord[], retired: 0 };
   const start = () =>
     startStack({
       dataDir,
@@ -77,6 +77,25 @@ describe('local stack', () => {
     } finally {
       await stack.stop();
     }
+  });
+
+  it('retires a DATA_DIR seeded with the pre-1.1 synthetic data and seeds the default dataset instead', async () => {
+    // Markers of that seed named no dataset.
+    writeFileSync(join(dataDir, 'seeded'), `${JSON.stringify({ seededAt: '2026-11-20T00:00:00.000Z', rows: 14_034, accepted: 14_034, rejected: 0 })}\n`);
+    const lines: string[] = [];
+    const stack = await startStack({ dataDir, port: 0, seed: 'default', table: `stand-in-${runId}`, alias: `stand-in-${runId}`, loadApplication: standInApplication(calls), log: (line) => lines.push(line) });
+    try {
+      expect(calls.retired).toBe(1);
+      expect(calls.seeds).toBe(2);
+      expect(lines).toContainEqual(expect.stringContaining('Archived 14,034 programs of the retired synthetic seed'));
+      expect(JSON.parse(readFileSync(join(dataDir, 'seeded'), 'utf8'))).toMatchObject({ dataset: 'default' });
+    } finally {
+      await stack.stop();
+    }
+    // Seeded properly now: a restart leaves it alone.
+    const again = await start();
+    await again.stop();
+    expect(calls.retired).toBe(1);
   });
 
   it('refuses to start a second stack on a DATA_DIR that has a running one', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hsdsTaxonomies, hsdsTaxonomyTerms, programToHsds, standardUtcOffsetHours, uuidV5, type HsdsEntity } from '../../functions/domain/hsds';
+import { hsdsTaxonomies, hsdsTaxonomyTerms, isExportable, programToHsds, standardUtcOffsetHours, uuidV5, type HsdsEntity } from '../../functions/domain/hsds';
 import type { HsdsSection } from '../../functions/domain/hsds';
+import type { Program } from '../../functions/domain/program';
+import { GENDERS, INSURANCE, MEDICATIONS, OWNERSHIP, POPULATIONS, SERVICES } from '../../functions/domain/vocabulary';
 import { createHsdsValidator } from '../../ops/validate-hsds';
 import { makeProgram } from '../support/program-fixtures';
 
@@ -27,6 +29,30 @@ const fullProgram = makeProgram('hsds-unit', 'full', {
   programLengthWeeks: { min: 6, max: 12 },
   acceptingNewPatients: true,
 });
+
+/** A program with every record 1.1 field (contract section 5), unnamed so its organization is its own. */
+const program11 = makeProgram('hsds-unit', 'v11', {
+  phone: '307-555-0100',
+  intakePhone: '(307) 555-0199 ext. 4',
+  delivery: ['in_person', 'virtual'],
+  serviceArea: { states: ['WY', 'MT'] },
+  services: ['group_therapy', 'peer_support', 'opioid_treatment_program'],
+  insurance: ['medicaid', 'ihs_tribal', 'free_care'],
+  languages: ['es', 'sgn'],
+  medications: ['methadone', 'buprenorphine'],
+  populations: ['veterans', 'pregnant_postpartum'],
+  gendersAccepted: ['female'],
+  ownership: 'tribal',
+  ageGroups: ['adults'],
+  dataAsOf: '2025-10-01',
+  verifiedAt: '2026-02-03T16:45:00.000Z',
+  licenses: [{ state: 'CA', type: 'state_substance_use_agency' }],
+  registryLicenses: [{ registry: 'ca-dhcs', state: 'CA', number: '300999AP', type: 'state_substance_use_agency', expiresOn: '2027-06-30' }],
+});
+
+type Attribute = { link_type: string; value: string; taxonomy_term_id: string; link_entity: string; link_id: string };
+const attributesOf = (service: HsdsEntity, linkType: string) =>
+  ((service.attributes ?? []) as Attribute[]).filter((a) => a.link_type === linkType).map((a) => a.value);
 
 function errorsOf(section: HsdsSection, entity: HsdsEntity) {
   return validator(section, entity, 0);
@@ -92,7 +118,7 @@ describe('HSDS mapping', () => {
   it('produces entities the official HSDS 3.0 schemas accept, for a full, a minimal and an oddly linked program', () => {
     // A URL the record schema accepts but RFC 3986 does not, as some imported sites have.
     const spaced = makeProgram('hsds-unit', 'spaced', { website: 'https://clinic.example/our programs' });
-    for (const program of [fullProgram, makeProgram('hsds-unit', 'minimal'), spaced]) {
+    for (const program of [fullProgram, makeProgram('hsds-unit', 'minimal'), spaced, program11, { ...program11, organization: 'Acme Health' }]) {
       const entities = programToHsds(program);
       expect(errorsOf('organizations', entities.organization)).toEqual([]);
       expect(errorsOf('services', entities.service)).toEqual([]);
@@ -102,6 +128,122 @@ describe('HSDS mapping', () => {
     }
     for (const taxonomy of hsdsTaxonomies()) expect(errorsOf('taxonomies', taxonomy)).toEqual([]);
     for (const term of hsdsTaxonomyTerms()) expect(errorsOf('taxonomy_terms', term)).toEqual([]);
+  });
+
+  it('maps the record 1.1 fields to their HSDS places', () => {
+    const { service, organization } = programToHsds(program11);
+    expect(service.phones).toEqual([
+      { id: uuidV5(`phone:${program11.id}`), service_id: service.id, number: '307-555-0100', type: 'voice' },
+      { id: uuidV5(`phone:${program11.id}:intake`), service_id: service.id, number: '(307) 555-0199', extension: 4, type: 'voice', description: 'Intake' },
+    ]);
+    expect(service.service_areas).toEqual([
+      expect.objectContaining({ service_id: service.id, name: 'Wyoming', description: expect.stringContaining('(WY, US)') }),
+      expect.objectContaining({ service_id: service.id, name: 'Montana' }),
+    ]);
+    expect(service.languages).toEqual([
+      expect.objectContaining({ code: 'es', name: 'Spanish' }),
+      { id: uuidV5(`language:${program11.id}:sgn`), service_id: service.id, name: 'Sign language', note: expect.stringContaining('which sign language is not stated') },
+    ]);
+    expect(attributesOf(service, 'medication')).toEqual(['methadone', 'buprenorphine']);
+    expect(attributesOf(service, 'population')).toEqual(['veterans', 'pregnant_postpartum']);
+    expect(attributesOf(service, 'gender')).toEqual(['female']);
+    expect(attributesOf(service, 'ownership')).toEqual(['tribal']);
+    expect(attributesOf(service, 'treatment_service')).toEqual(['group_therapy', 'peer_support', 'opioid_treatment_program']);
+    expect(attributesOf(service, 'insurance')).toEqual(['medicaid', 'ihs_tribal', 'free_care']);
+    expect(service.eligibility_description).toBe('Age groups served: Adults. Genders accepted: Female.');
+    expect(service.fees_description).toBe('Accepts: Medicaid, IHS/Tribal/Urban (ITU) funds, No payment accepted (free of charge).');
+    expect(organization.legal_status).toBe('Tribal government');
+    expect(service.assured_date).toBe('2026-02-03');
+    expect(service.last_modified).toBe(program11.updatedAt);
+    expect(service.metadata).toEqual([
+      {
+        id: uuidV5(`metadata:${program11.id}:source`),
+        resource_id: service.id,
+        resource_type: 'service',
+        last_action_date: '2025-10-01',
+        last_action_type: 'imported from source',
+        field_name: 'source',
+        previous_value: '',
+        replacement_value: 'hsds-unit',
+        updated_by: 'hsds-unit',
+      },
+    ]);
+    // Effective licences: the registry's numbered licence replaces the number-less claim it issues.
+    expect(service.licenses).toBe('CA state_substance_use_agency #300999AP (expires 2027-06-30)');
+    // Every attribute points at a term the export publishes.
+    const termIds = new Set(hsdsTaxonomyTerms().map((term) => term.id));
+    for (const attribute of service.attributes as Attribute[]) {
+      expect(termIds.has(attribute.taxonomy_term_id), `${attribute.link_type}:${attribute.value}`).toBe(true);
+      expect(attribute).toMatchObject({ link_entity: 'service', link_id: service.id });
+    }
+  });
+
+  it('states nothing the source did not: absent 1.1 fields produce no attribute, phone, area, date or status', () => {
+    const minimal = makeProgram('hsds-unit', 'minimal-11', { phone: '307-555-0100' });
+    const { service, organization } = programToHsds(minimal);
+    for (const linkType of ['medication', 'population', 'gender', 'ownership', 'treatment_service', 'insurance', 'condition', 'age_group']) {
+      expect(attributesOf(service, linkType), linkType).toEqual([]);
+    }
+    expect(service.phones).toEqual([{ id: uuidV5(`phone:${minimal.id}`), service_id: service.id, number: '307-555-0100', type: 'voice' }]);
+    for (const field of ['service_areas', 'languages', 'assured_date', 'eligibility_description', 'minimum_age', 'maximum_age', 'fees_description', 'licenses']) {
+      expect(service, field).not.toHaveProperty(field);
+    }
+    expect(organization).not.toHaveProperty('legal_status');
+    // No intake line and no main number: no phones at all.
+    expect(programToHsds(makeProgram('hsds-unit', 'silent')).service).not.toHaveProperty('phones');
+    // Stored before dataAsOf existed: as the public API does, the last write's date.
+    expect(service.metadata).toEqual([expect.objectContaining({ last_action_date: minimal.updatedAt.slice(0, 10), replacement_value: 'hsds-unit', updated_by: 'hsds-unit' })]);
+  });
+
+  it('lists an intake line that is the main number once, and says so', () => {
+    const same = makeProgram('hsds-unit', 'same-phone', { phone: '307-555-0100', intakePhone: '+1 (307) 555-0100' });
+    expect(programToHsds(same).service.phones).toEqual([expect.objectContaining({ number: '307-555-0100', description: 'Main and intake line' })]);
+  });
+
+  it("keeps ownership off a shared organization: it is one program's, not every program's of that name", () => {
+    const named = programToHsds({ ...program11, organization: 'Acme Health' });
+    expect(named.organization).not.toHaveProperty('legal_status');
+    expect(attributesOf(named.service, 'ownership')).toEqual(['tribal']);
+  });
+
+  it('says which source every service came from: a provider listing as approved on its dataAsOf', () => {
+    const listing: Program = { ...makeProgram('provider', 'lst_1', { dataAsOf: '2026-03-01', verifiedAt: '2026-03-01T10:00:00.000Z' }), id: 'lst_1' };
+    const { service } = programToHsds(listing);
+    expect(service.metadata).toEqual([
+      expect.objectContaining({ resource_id: service.id, last_action_date: '2026-03-01', last_action_type: 'provider listing approved', replacement_value: 'provider', updated_by: 'provider' }),
+    ]);
+    expect(service.assured_date).toBe('2026-03-01');
+  });
+
+  it('never exports what the directory keeps for itself', () => {
+    const stored = { ...program11, locationSource: 'geocoder' as const, contentHash: 'secret-hash' };
+    const text = JSON.stringify(programToHsds(stored));
+    expect(text).not.toContain('secret-hash');
+    expect(text).not.toContain('geocoder');
+    expect(text).not.toContain('ca-dhcs');
+  });
+
+  it('skips stored items too broken to map, including ones without a source or a last write', () => {
+    expect(isExportable(program11)).toBe(true);
+    const { source: _source, ...noSource } = program11;
+    const { updatedAt: _updatedAt, ...noUpdatedAt } = program11;
+    expect(isExportable(noSource as Program)).toBe(false);
+    expect(isExportable(noUpdatedAt as Program)).toBe(false);
+  });
+
+  it('publishes a taxonomy term for every value of the 1.1 vocabularies', () => {
+    const codes = new Set(hsdsTaxonomyTerms().map((term) => term.code));
+    const expected = [
+      ...MEDICATIONS.map((value) => `medication:${value}`),
+      ...POPULATIONS.map((value) => `population:${value}`),
+      ...GENDERS.map((value) => `gender:${value}`),
+      ...OWNERSHIP.map((value) => `ownership:${value}`),
+      ...SERVICES.map((value) => `treatment_service:${value}`),
+      ...INSURANCE.map((value) => `insurance:${value}`),
+    ];
+    for (const code of expected) expect(codes.has(code), code).toBe(true);
+    const ids = hsdsTaxonomyTerms().map((term) => term.id);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('reports schema violations with their paths', () => {

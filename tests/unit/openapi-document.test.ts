@@ -1,14 +1,17 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as openApiDocument } from '../../functions/handlers/openapi-document';
+import { FACET_NAMES } from '../../functions/domain/search-criteria';
 import { searchQuerySchema } from '../../functions/domain/search-query';
-import { INSURANCE, LEVELS_OF_CARE } from '../../functions/domain/vocabulary';
+import { INSURANCE, LEVELS_OF_CARE, MEDICATIONS } from '../../functions/domain/vocabulary';
 import { createLambdaContext } from '../../local/lambda/lambda-context';
 
 type Document = {
   openapi: string;
-  paths: Record<string, { get: { parameters?: { name: string; in: string; schema: unknown }[] } }>;
-  components: { schemas: Record<string, { properties?: Record<string, { items?: { enum?: string[] } }>; required?: string[] }> };
+  paths: Record<string, { get: { parameters?: { name: string; in: string; description?: string; schema: unknown }[] } }>;
+  components: {
+    schemas: Record<string, { properties?: Record<string, { items?: { enum?: string[] }; properties?: Record<string, unknown> }>; required?: string[] }>;
+  };
 };
 
 describe('OpenAPI document', () => {
@@ -32,12 +35,19 @@ describe('OpenAPI document', () => {
     const parameters = document.paths['/v1/programs']!.get.parameters!;
     expect(parameters.map((parameter) => parameter.name).sort()).toEqual(Object.keys(searchQuerySchema.shape).sort());
     expect(parameters.every((parameter) => parameter.in === 'query')).toBe(true);
+    // Every search parameter, the 1.1 ones (medication, population, gender, ownership) included, is described.
+    expect(parameters.filter((parameter) => !parameter.description).map((parameter) => parameter.name)).toEqual([]);
+    expect(parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['medication', 'population', 'gender', 'ownership']));
 
     const record = document.components.schemas.ProgramRecord!;
     expect(record.required).toEqual(expect.arrayContaining(['name', 'address', 'levelsOfCare', 'delivery']));
     expect(record.properties?.levelsOfCare?.items?.enum).toEqual([...LEVELS_OF_CARE]);
     expect(record.properties?.insurance?.items?.enum).toEqual([...INSURANCE]);
     expect(document.components.schemas.ImportRecord!.required).toContain('externalId');
-    expect(document.components.schemas.SearchResponse!.required).toEqual(expect.arrayContaining(['total', 'results', 'facets', 'nextCursor']));
+    expect(record.properties?.medications?.items?.enum).toEqual([...MEDICATIONS]);
+    const searchResponse = document.components.schemas.SearchResponse!;
+    expect(searchResponse.required).toEqual(expect.arrayContaining(['total', 'results', 'facets', 'nextCursor']));
+    expect(Object.keys(searchResponse.properties?.facets?.properties ?? {}).sort()).toEqual([...FACET_NAMES].sort());
+    expect(FACET_NAMES).toEqual(expect.arrayContaining(['medication', 'population']));
   });
 });

@@ -11,6 +11,18 @@ export function newIndexName(alias: string, now = new Date()): string {
   return `${alias}-v${MAPPING_VERSION}-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The mapping version a concrete index was made with, read from its name; undefined for a name `newIndexName` did not make. */
+export function mappingVersionOf(index: string): number | undefined {
+  const match = /-v(\d+)-\d{17}-[0-9a-f]{6}$/.exec(index);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Whether every index behind the alias was made with the current mapping (false: it needs a reindex). */
+export async function searchIndexIsCurrent(client: Client, alias: string): Promise<boolean> {
+  const indices = await indicesBehindAlias(client, alias);
+  return indices.length > 0 && indices.every((index) => mappingVersionOf(index) === MAPPING_VERSION);
+}
+
 export async function aliasExists(client: Client, alias: string): Promise<boolean> {
   const response = await client.indices.existsAlias({ name: alias });
   return response.body === true;
@@ -20,9 +32,15 @@ export async function aliasExists(client: Client, alias: string): Promise<boolea
  * Creates a versioned index with the alias pointing at it, unless the alias already exists
  * (whichever index it points at: one this function made, or one a reindex swapped in).
  * Safe to call from several processes at once: losing the race to create the alias is fine.
+ *
+ * An existing index made with an older mapping keeps serving until a reindex replaces it, but
+ * first gets the fields this version adds, so the indexer's documents are not refused by its
+ * strict mapping in the meantime (documents indexed before lack them until the reindex).
  */
 export async function ensureSearchIndex(client: Client, alias: string): Promise<void> {
-  if (!(await aliasExists(client, alias))) {
+  if (await aliasExists(client, alias)) {
+    await addNewFields(client, alias);
+  } else {
     const index = newIndexName(alias);
     try {
       await client.indices.create({
@@ -37,6 +55,15 @@ export async function ensureSearchIndex(client: Client, alias: string): Promise<
   }
   // Through the alias, so the winner of a race waits on the index that actually serves.
   await client.cluster.health({ index: alias, wait_for_status: 'yellow', timeout: '30s' });
+}
+
+async function addNewFields(client: Client, alias: string): Promise<void> {
+  const older = (await indicesBehindAlias(client, alias)).filter((index) => (mappingVersionOf(index) ?? 0) < MAPPING_VERSION);
+  for (const index of older) {
+    // Adding fields is done in place. A change the engine cannot make in place (a field's type) is
+    // refused with a 400 and left to the reindex: until then only documents that need it fail.
+    await client.indices.putMapping({ index, body: { properties: programIndexBody.mappings.properties } as never }, { ignore: [400] });
+  }
 }
 
 /** Makes every change indexed so far visible to searches (local runs and tests; AWS relies on refresh_interval). */

@@ -2,7 +2,7 @@
  * Settings and mappings of the programs index. A change here ships as a new versioned index
  * behind the search alias; bump MAPPING_VERSION with it.
  */
-export const MAPPING_VERSION = 1;
+export const MAPPING_VERSION = 2;
 
 const keyword = { type: 'keyword' } as const;
 
@@ -55,6 +55,14 @@ export const programIndexBody = {
       },
       sessionTimes: keyword,
       acceptingNewPatients: { type: 'boolean' },
+      medications: keyword,
+      populations: keyword,
+      gendersAccepted: keyword,
+      ownership: keyword,
+      /** `serviceArea.states`: where a program with virtual delivery serves. */
+      serviceStates: keyword,
+      dataAsOf: { type: 'date', format: 'strict_date' },
+      verifiedAt: { type: 'date', format: 'strict_date_optional_time' },
       program: { type: 'object', enabled: false },
     },
   },

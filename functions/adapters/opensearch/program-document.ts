@@ -1,4 +1,4 @@
-import { minutesOfDay, toPublicProgram, type Program, type PublicProgram } from '../../domain/program';
+import { effectiveLicenses, minutesOfDay, toPublicProgram, type Program, type PublicProgram } from '../../domain/program';
 import { sessionTimesOf } from '../../domain/session-times';
 
 /**
@@ -25,11 +25,19 @@ export interface ProgramDocument {
   sessions?: { days: string[]; start: number; end: number }[];
   sessionTimes?: string[];
   acceptingNewPatients?: boolean;
+  medications?: string[];
+  populations?: string[];
+  gendersAccepted?: string[];
+  ownership?: string;
+  serviceStates?: string[];
+  dataAsOf?: string;
+  verifiedAt?: string;
   program?: PublicProgram;
 }
 
 export function toProgramDocument(program: Program): ProgramDocument {
   if (program.status !== 'published') return tombstoneDocument(program.id);
+  const publicProgram = toPublicProgram(program);
   return {
     id: program.id,
     published: true,
@@ -45,7 +53,9 @@ export function toProgramDocument(program: Program): ProgramDocument {
     languages: program.languages,
     delivery: program.delivery,
     insurance: program.insurance,
-    licenses: program.licenses?.map(({ state, expiresOn }) => ({ state, expiresOn })),
+    // The licences the directory states (registry licences in place of the claims they replace),
+    // so the licence filters agree with what a result shows.
+    licenses: effectiveLicenses(program)?.map(({ state, expiresOn }) => ({ state, expiresOn })),
     accreditations: program.accreditations?.map(({ body, expiresOn }) => ({ body, expiresOn })),
     sessions: program.sessions?.map((session) => ({
       days: session.days,
@@ -54,7 +64,15 @@ export function toProgramDocument(program: Program): ProgramDocument {
     })),
     sessionTimes: sessionTimesOf(program.sessions ?? []),
     acceptingNewPatients: program.acceptingNewPatients,
-    program: toPublicProgram(program),
+    medications: program.medications,
+    populations: program.populations,
+    gendersAccepted: program.gendersAccepted,
+    ownership: program.ownership,
+    serviceStates: program.serviceArea?.states,
+    // As the public sees it: a program stored before dataAsOf existed shows its last write's date.
+    dataAsOf: publicProgram.dataAsOf,
+    verifiedAt: program.verifiedAt,
+    program: publicProgram,
   };
 }
 

@@ -10,6 +10,8 @@ const FACET_FIELDS: Record<Exclude<FacetName, 'accreditation'>, { field: string;
   ageGroup: { field: 'ageGroups', filter: 'ageGroup' },
   language: { field: 'languages', filter: 'language' },
   condition: { field: 'conditions', filter: 'condition' },
+  medication: { field: 'medications', filter: 'medication' },
+  population: { field: 'populations', filter: 'population' },
 };
 
 /** Plain "has one of these values" filters: query parameter to indexed field. */
@@ -22,6 +24,11 @@ const TERM_FILTERS = {
   delivery: 'delivery',
   insurance: 'insurance',
   sessionTime: 'sessionTimes',
+  medication: 'medications',
+  population: 'populations',
+  // A program whose source does not say which genders it accepts has no value, so matches no gender.
+  gender: 'gendersAccepted',
+  ownership: 'ownership',
 } as const satisfies Partial<Record<keyof SearchFilters, string>>;
 
 /** Current on `today`: no expiry, or expiring today or later. */

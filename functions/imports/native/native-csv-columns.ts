@@ -6,11 +6,11 @@ import type { ImportRecord } from '../../domain/program';
  * address, location and programLengthWeeks, `;`-separated lists for the vocabulary arrays and
  * JSON cells for the structured lists. An empty cell is an absent field.
  */
-export const SCALAR_COLUMNS = ['externalId', 'source', 'name', 'organization', 'description', 'phone', 'website', 'email', 'timezone'] as const;
+export const SCALAR_COLUMNS = ['externalId', 'source', 'name', 'organization', 'description', 'phone', 'intakePhone', 'website', 'email', 'timezone', 'ownership', 'dataAsOf'] as const;
 export const ADDRESS_COLUMNS = ['address.street1', 'address.street2', 'address.city', 'address.state', 'address.zip'] as const;
 export const NUMBER_COLUMNS = ['location.lat', 'location.lon', 'programLengthWeeks.min', 'programLengthWeeks.max'] as const;
-export const LIST_COLUMNS = ['levelsOfCare', 'conditions', 'services', 'ageGroups', 'languages', 'delivery', 'insurance'] as const;
-export const JSON_COLUMNS = ['licenses', 'accreditations', 'sessions'] as const;
+export const LIST_COLUMNS = ['levelsOfCare', 'conditions', 'services', 'ageGroups', 'languages', 'delivery', 'insurance', 'medications', 'populations', 'gendersAccepted'] as const;
+export const JSON_COLUMNS = ['licenses', 'accreditations', 'sessions', 'serviceArea'] as const;
 export const BOOLEAN_COLUMNS = ['acceptingNewPatients'] as const;
 
 export const NATIVE_CSV_COLUMNS = [

@@ -40,6 +40,9 @@ export async function approveListing(
     status: 'published',
     version: revision,
     contentHash: contentHash(pending),
+    // Contract 1.1: a provider's version is as of its approval, and the approval verifies it.
+    dataAsOf: now.slice(0, 10),
+    verifiedAt: now,
     createdAt: listing.live?.createdAt ?? now,
     updatedAt: now,
   };
