@@ -15,7 +15,8 @@ export function runCommand<Options>(usage: string, parse: (argv: string[]) => Op
     process.exit(2);
   }
   run(options).then(
-    (code) => process.exit(code),
+    // A large --json summary on a pipe may still be on its way out: exit only once it is written.
+    (code) => process.stdout.write('', () => process.exit(code)),
     (error: unknown) => {
       process.stderr.write(`\nerror: ${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(2);

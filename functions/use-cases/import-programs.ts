@@ -122,7 +122,8 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     else unidentifiedRejects++;
   };
   let chunk: AcceptedRow[] = [];
-  let writing: Promise<void> = Promise.resolve();
+  // Chunks being written; a file's keys are unique, so no two chunks touch the same program.
+  const writing: Promise<void>[] = [];
 
   const at = (row: ImportRow) => ({ line: row.line, ...(row.file !== undefined && { file: row.file }) });
   const reject = (row: ImportRow, details: ErrorDetail[]) => {
@@ -161,17 +162,29 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     summary.warnings.push(...validation.warnings.map((warning) => ({ ...at(row), ...warning })));
     chunk.push({ line: row.line, record, source, resolved: validation.resolved });
     if (chunk.length >= chunkSize) {
-      // One chunk is written while the next is read and validated; at most two are in memory.
-      await writing;
+      // A few chunks are written while the next is read and validated: memory stays bounded by
+      // WRITES_IN_FLIGHT + 1 chunks, and the store's round trips overlap.
+      if (writing.length >= WRITES_IN_FLIGHT) {
+        try {
+          await writing.shift();
+        } catch (error) {
+          // The others finish (or fail) first, so nothing is still writing after the throw.
+          await Promise.allSettled(writing);
+          throw error;
+        }
+      }
       options.onProgress?.(summary);
-      writing = writeChunk(chunk, deps, summary, options);
-      // Handled when awaited above; this only keeps a failure from counting as unhandled meanwhile.
-      writing.catch(() => undefined);
+      const written = writeChunk(chunk, deps, summary, options);
+      // Handled when awaited; this only keeps a failure from counting as unhandled meanwhile.
+      written.catch(() => undefined);
+      writing.push(written);
       chunk = [];
     }
   }
-  await writing;
-  if (chunk.length > 0) await writeChunk(chunk, deps, summary, options);
+  if (chunk.length > 0) writing.push(writeChunk(chunk, deps, summary, options));
+  const outcomes = await Promise.allSettled(writing);
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   if (options.prune) {
     if (unidentifiedRejects > 0) {
       summary.pruneSkipped = `${unidentifiedRejects} rejected rows have no readable externalId, so the programs missing from the file cannot be told apart from them`;
@@ -216,6 +229,7 @@ async function archiveMissing(
 }
 
 const GEOCODE_CONCURRENCY = 8;
+const WRITES_IN_FLIGHT = 3;
 
 /**
  * Where a row without coordinates is: a geocoding service's earlier answer for the same address
