@@ -129,7 +129,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title: 'iop-directory',
-      version: '1.0.0',
+      version: '1.1.0',
       description: 'Search licensed, accredited behavioural-health treatment programs (IOP, PHP, outpatient, ...) by location and filters.',
     },
     paths: {

@@ -166,13 +166,26 @@ describe('validateProgramRecord: errors', () => {
     const [error, ...rest] = errorsOf({ ...minimalRecord(), insurance: ['medicaid', 'bluecross'] });
     expect(rest).toEqual([]);
     expect(error?.path).toBe('insurance.1');
-    expect(error?.message).toMatch(/^must be one of: medicaid, medicare, .*, sliding_scale$/);
+    expect(error?.message).toMatch(/^must be one of: medicaid, medicare, .*, sliding_scale, payment_assistance, ihs_tribal, free_care$/);
   });
 
-  it('rejects a language that is not an ISO 639-1 code', () => {
+  it('rejects a language that is not an ISO 639-1 code or sgn (sign language)', () => {
     expect(errorsOf({ ...minimalRecord(), languages: ['en', 'english'] })).toEqual([
-      { path: 'languages.1', message: 'must be an ISO 639-1 code (e.g. en, es)' },
+      { path: 'languages.1', message: 'must be an ISO 639-1 code (e.g. en, es) or sgn (sign language)' },
     ]);
+    expect(validateProgramRecord({ ...minimalRecord(), languages: ['sgn', 'es'] }, { requireExternalId: true, zips: zipDirectory }).ok).toBe(true);
+  });
+
+  it('checks the 1.1 fields: vocabularies, a service area only with virtual delivery, a US intake phone', () => {
+    expect(errorsOf({ ...minimalRecord(), medications: ['methadone', 'ketamine'], populations: ['veterans'], gendersAccepted: ['female'], ownership: 'private_nonprofit' })).toEqual([
+      { path: 'medications.1', message: expect.stringMatching(/^must be one of: methadone, buprenorphine/) },
+    ]);
+    expect(errorsOf({ ...minimalRecord(), ownership: 'charity' })[0]?.path).toBe('ownership');
+    expect(errorsOf({ ...minimalRecord(), serviceArea: { states: ['VT'] } })).toEqual([
+      { path: 'serviceArea', message: 'is for programs with virtual delivery: add virtual to delivery or leave serviceArea out' },
+    ]);
+    expect(errorsOf({ ...minimalRecord(), delivery: ['virtual'], serviceArea: { states: ['VT', 'XX'] } })[0]?.path).toBe('serviceArea.states.1');
+    expect(errorsOf({ ...minimalRecord(), intakePhone: '800-HOPE' })).toEqual([{ path: 'intakePhone', message: 'must be a US phone number with 10 digits' }]);
   });
 
   it('rejects a phone number without ten digits', () => {
