@@ -1,10 +1,10 @@
-import { parse } from 'csv-parse';
 import type { ErrorDetail } from '../../domain/errors';
 import { fiveDigitZip } from '../../domain/address-key';
-import { isUsPhone } from '../../domain/program';
 import { US_STATES, type UsState } from '../../domain/vocabulary';
 import type { ImportRow } from '../../use-cases/import-programs';
-import { countedReadStream, type ByteCounter } from '../counted-read-stream';
+import type { ByteCounter } from '../counted-read-stream';
+import { readCsvLines } from '../csv-lines';
+import { coordinates, usablePhone, websiteOf } from '../source-fields';
 import { directoryExternalId, directoryIdentity } from '../samhsa/directory-import';
 import { SERVICE_CODE_CATALOGUE } from '../samhsa/service-code-catalogue';
 import { mapServiceCodes, presentFields } from '../samhsa/service-code-mapping';
@@ -62,15 +62,9 @@ interface Facility {
  * in a rejected program, or named in its program's "merged" warning.
  */
 export async function* readFindtreatmentDownloadRows(filePath: string, counter?: ByteCounter): AsyncIterable<ImportRow> {
-  const input = countedReadStream(filePath, counter);
-  const parser = input.pipe(parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
-  input.on('error', (error) => parser.destroy(error));
   let header: Header | undefined;
-  let nextLine = 1;
   const facilities = new Map<string, Facility>();
-  for await (const { record: fields, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-    const line = nextLine + countLineBreaks(/^(?:\r\n|\r|\n)*/.exec(raw)?.[0] ?? '');
-    nextLine += countLineBreaks(raw);
+  for await (const { line, fields } of readCsvLines(filePath, counter)) {
     if (!header) {
       header = readHeader(fields);
       continue;
@@ -137,37 +131,4 @@ function toRecord(cell: (column: string) => string, externalId: string, codes: s
     levelsOfCare: mapping.fields.levelsOfCare,
     delivery: mapping.fields.delivery,
   };
-}
-
-function usablePhone(field: string, value: string, warnings: ErrorDetail[]): string | undefined {
-  if (!value) return undefined;
-  if (isUsPhone(value)) return value;
-  warnings.push({ path: field, message: `left out: "${value}" is not a US phone number` });
-  return undefined;
-}
-
-function websiteOf(raw: string, warnings: ErrorDetail[]): string | undefined {
-  if (!raw) return undefined;
-  const candidate = /^https?:\/\//i.test(raw) ? raw : `http://${raw}`;
-  try {
-    if (new URL(candidate).hostname.includes('.')) return candidate;
-  } catch {
-    // reported below
-  }
-  warnings.push({ path: 'website', message: `left out: "${raw}" is not a web address` });
-  return undefined;
-}
-
-function coordinates(latitude: string, longitude: string): { lat: number; lon: number } | undefined {
-  if (latitude === '' || longitude === '') return undefined;
-  const lat = Number(latitude);
-  const lon = Number(longitude);
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
-  // (0, 0) is a failed geocode; the zip centroid is the better guess.
-  if (lat === 0 && lon === 0) return undefined;
-  return { lat, lon };
-}
-
-function countLineBreaks(text: string): number {
-  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
 }

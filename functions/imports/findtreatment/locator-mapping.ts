@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '../../domain/errors';
-import { isUsPhone, type GeoPoint } from '../../domain/program';
 import { US_STATES, type UsState } from '../../domain/vocabulary';
+import { coordinates, text, usablePhone, websiteOf } from '../source-fields';
 import { codeOfLocatorLabel, MAPPED_LOCATOR_CATEGORIES } from '../samhsa/locator-labels';
 import { mapServiceCodes, presentFields } from '../samhsa/service-code-mapping';
 
@@ -107,45 +107,7 @@ function servicesByCategory(services: unknown): Map<string, string[]> {
   return byCategory;
 }
 
-function text(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const trimmed = String(value).trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-/** ZIP+4 is cut to the five digits the directory keys on; anything else goes to validation as is. */
 function zipOf(value: unknown): string | undefined {
   const zip = text(value);
   return zip && /^\d{5}-\d{4}$/.test(zip) ? zip.slice(0, 5) : zip;
-}
-
-/** A US number, or left out with a warning: never repaired into something the source did not print. */
-function usablePhone(field: string, value: unknown, warnings: ErrorDetail[]): string | undefined {
-  const raw = text(value);
-  if (!raw) return undefined;
-  if (isUsPhone(raw)) return raw;
-  warnings.push({ path: field, message: `left out: "${raw}" is not a US phone number` });
-  return undefined;
-}
-
-function websiteOf(value: unknown, warnings: ErrorDetail[]): string | undefined {
-  const raw = text(value);
-  if (!raw) return undefined;
-  const candidate = /^https?:\/\//i.test(raw) ? raw : `http://${raw}`;
-  try {
-    if (new URL(candidate).hostname.includes('.')) return candidate;
-  } catch {
-    // reported below
-  }
-  warnings.push({ path: 'website', message: `left out: "${raw}" is not a web address` });
-  return undefined;
-}
-
-function coordinates(latitude: unknown, longitude: unknown): GeoPoint | undefined {
-  const lat = Number(text(latitude));
-  const lon = Number(text(longitude));
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return undefined;
-  // (0, 0) is a failed geocode; the zip centroid is the better guess.
-  if (lat === 0 && lon === 0) return undefined;
-  return { lat, lon };
 }

@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse';
-import { countedReadStream, type ByteCounter } from '../counted-read-stream';
+import type { ByteCounter } from '../counted-read-stream';
+import { readCsvLines } from '../csv-lines';
 
 /** One data row of a registry's CSV, its cells by column name (trimmed). */
 export type CsvRecord<Column extends string> =
@@ -17,17 +17,9 @@ export async function* readCsvRecords<Column extends string>(
   columns: readonly Column[],
   counter?: ByteCounter,
 ): AsyncIterable<CsvRecord<Column>> {
-  const input = countedReadStream(filePath, counter);
-  const parser = input.pipe(parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
-  // pipe() does not forward a read error (a missing file): without this the loop waits forever.
-  input.on('error', (error) => parser.destroy(error));
   let positions: number[] | undefined;
   let width = 0;
-  let nextLine = 1;
-  for await (const { record: fields, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-    // Counted from the raw text: the parser's own counter gives where a record ends, not starts.
-    const line = nextLine + countLineBreaks(/^(?:\r\n|\r|\n)*/.exec(raw)?.[0] ?? '');
-    nextLine += countLineBreaks(raw);
+  for await (const { line, fields } of readCsvLines(filePath, counter)) {
     if (!positions) {
       const header = fields.map((field) => field.trim());
       const missing = columns.filter((column) => !header.includes(column));
@@ -44,8 +36,4 @@ export async function* readCsvRecords<Column extends string>(
     yield { line, cells: cells as Record<Column, string> };
   }
   if (!positions) throw new Error(`${filePath}: empty file (no header)`);
-}
-
-function countLineBreaks(text: string): number {
-  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
 }

@@ -1,6 +1,6 @@
-import { parse } from 'csv-parse';
 import type { ImportRow } from '../../use-cases/import-programs';
-import { countedReadStream, type ByteCounter } from '../counted-read-stream';
+import type { ByteCounter } from '../counted-read-stream';
+import { readCsvLines } from '../csv-lines';
 import { cellsToRecord, NATIVE_CSV_COLUMNS, type NativeCsvColumn } from './native-csv-columns';
 
 /**
@@ -9,15 +9,8 @@ import { cellsToRecord, NATIVE_CSV_COLUMNS, type NativeCsvColumn } from './nativ
  * whose data would otherwise be dropped silently.
  */
 export async function* readNativeCsvRows(filePath: string, counter?: ByteCounter): AsyncIterable<ImportRow> {
-  const input = countedReadStream(filePath, counter);
-  const parser = input.pipe(parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
-  input.on('error', (error) => parser.destroy(error));
   let header: NativeCsvColumn[] | undefined;
-  let nextLine = 1;
-  for await (const { record: fields, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-    // Counted from the raw text: the parser's own counter gives where a record ends, not starts.
-    const line = nextLine + countLineBreaks(/^(?:\r\n|\r|\n)*/.exec(raw)?.[0] ?? '');
-    nextLine += countLineBreaks(raw);
+  for await (const { line, fields } of readCsvLines(filePath, counter)) {
     if (!header) {
       header = readHeader(fields);
       continue;
@@ -49,8 +42,4 @@ function readHeader(fields: readonly string[]): NativeCsvColumn[] {
   if (unknown.length > 0) throw new Error(`unknown CSV columns: ${unknown.join(', ')} (see seed/FORMATS.md)`);
   if (new Set(names).size !== names.length) throw new Error('a CSV column appears twice in the header');
   return names as NativeCsvColumn[];
-}
-
-function countLineBreaks(text: string): number {
-  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
 }

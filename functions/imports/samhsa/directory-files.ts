@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import unzipper from 'unzipper';
 import { countedReadStream, type ByteCounter } from '../counted-read-stream';
+import { readCsvLines } from '../csv-lines';
 
 /**
  * Reading SAMHSA's National Directory as SAMHSA publishes it: the workbook (`.xlsx`, streamed
@@ -143,15 +143,8 @@ async function* readWorkbookRows(filePath: string, counter?: ByteCounter): Async
 }
 
 async function* readCsvRows(filePath: string, counter?: ByteCounter): AsyncIterable<DirectoryRow> {
-  const input = countedReadStream(filePath, counter);
-  const parser = input.pipe(parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: true }));
-  input.on('error', (error) => parser.destroy(error));
   let index: Map<DirectoryColumn, number> | undefined;
-  let nextLine = 1;
-  for await (const { record: fields, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-    // Counted from the raw text: the parser's own counter gives where a record ends, not starts.
-    const line = nextLine + countLineBreaks(/^(?:\r\n|\r|\n)*/.exec(raw)?.[0] ?? '');
-    nextLine += countLineBreaks(raw);
+  for await (const { line, fields } of readCsvLines(filePath, counter)) {
     if (!index) {
       index = headerIndex(fields, filePath);
       continue;
@@ -159,8 +152,4 @@ async function* readCsvRows(filePath: string, counter?: ByteCounter): AsyncItera
     yield { file: filePath, line, cells: cellsOf(fields, index) };
   }
   if (!index) throw new DirectoryFileError(`${path.basename(filePath)} is empty`);
-}
-
-function countLineBreaks(text: string): number {
-  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
 }
