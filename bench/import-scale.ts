@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEMO_SOURCE } from '../seed/demo/demo-programs';
+import { DEMO_SOURCE } from '../functions/domain/demo-source';
 import { writeDemoNdjson } from '../seed/demo/seed-demo';
 import { startOwnStack } from './own-stack';
 

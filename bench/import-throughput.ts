@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@opensearch-project/opensearch';
 import type { ImportSummary } from '../functions/use-cases/import-programs';
-import { DEMO_SOURCE } from '../seed/demo/demo-programs';
+import { DEMO_SOURCE } from '../functions/domain/demo-source';
 import { writeDemoNdjson } from '../seed/demo/seed-demo';
 
 export interface ImportFigures {

@@ -6,6 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
+import { DEMO_REFUSAL, DEMO_SOURCE } from '../functions/domain/demo-source';
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -89,7 +90,7 @@ function parseCommandLine(argv: string[]) {
     // The Lambda importer always writes; pruning and dry runs need the operator's own view of the table.
     if (values.prune || values['dry-run']) throw new UsageError('--prune and --dry-run work with --target local only');
     // Invented programs (seed/demo) never reach a deployed directory; the importer Lambda refuses their rows too.
-    if (values.source === 'demo') throw new UsageError('--source demo: demo data is fictional and is never loaded into a deployed directory');
+    if (values.source === DEMO_SOURCE) throw new UsageError(`--source ${DEMO_SOURCE}: ${DEMO_REFUSAL}`);
   }
   return {
     files,

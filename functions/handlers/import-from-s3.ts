@@ -12,6 +12,7 @@ import { recordImport } from '../observability/metrics';
 import { telemetryFor } from '../observability/telemetry';
 import { importPrograms, type ImportDependencies, type ImportSummary } from '../use-cases/import-programs';
 // The CLI's own readers, so a file imports the same way from a laptop and from the bucket.
+import { DEMO_REFUSAL, DEMO_SOURCE } from '../domain/demo-source';
 import { DEFAULT_SOURCE, isProgramFormat, PROGRAM_FORMATS, readImportRows, type ProgramFormat } from '../imports/import-formats';
 
 /**
@@ -118,7 +119,7 @@ async function importObject(object: ObjectRef, deps: ImportFromS3Dependencies): 
     const summary = await importPrograms(readImportRows([download.filePath], format), deps.imports, {
       defaultSource: source,
       // Invented demo programs (seed/demo) must never reach a deployed directory: each row is rejected.
-      refusedSources: new Map([['demo', 'demo data is fictional and is never loaded into a deployed directory']]),
+      refusedSources: new Map([[DEMO_SOURCE, DEMO_REFUSAL]]),
     });
     recordImport(metrics, summary);
     return { status: 'completed', object, format, source, bytes: download.bytes, ...summary, seconds: seconds() };

@@ -1,4 +1,5 @@
 import ISO6391 from 'iso-639-1';
+import { DEMO_SOURCE } from '../../functions/domain/demo-source';
 import type { Accreditation, ImportRecord, License, Session } from '../../functions/domain/program';
 import {
   ACCREDITATION_BODIES,
@@ -41,10 +42,6 @@ import { dayNumber, Draws, recordStreams, seedFromName } from './prng';
  * says what the dataset is for.
  */
 
-/** The source of every demo record. The AWS importer refuses it (see functions/handlers/import-from-s3.ts). */
-export const DEMO_SOURCE = 'demo';
-/** Why a deployed directory refuses demo rows. */
-export const DEMO_REFUSAL = 'demo data is fictional and is never loaded into a deployed directory';
 /** `SEED=demo` without `DEMO_SIZE`. */
 export const DEFAULT_DEMO_SIZE = 15_000;
 /** Expiry dates and `dataAsOf` are placed around this date unless the caller gives another. */

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ImportSummary } from '../../functions/use-cases/import-programs';
-import { DEMO_SOURCE, demoPrograms, type DemoOptions } from './demo-programs';
+import { DEMO_SOURCE } from '../../functions/domain/demo-source';
+import { demoPrograms, type DemoOptions } from './demo-programs';
 
 /** Writes the demo programs as native NDJSON (one record a line), streaming whatever the count. */
 export async function writeDemoNdjson(filePath: string, options: DemoOptions): Promise<void> {

@@ -14,6 +14,7 @@ import {
   POPULATIONS,
   SERVICES,
 } from '../../functions/domain/vocabulary';
+import { DEMO_SOURCE } from '../../functions/domain/demo-source';
 import { zipDirectory } from '../../functions/geo/zip-table';
 import { validateProgramRecord } from '../../functions/use-cases/validate-program-record';
 import {
@@ -22,7 +23,6 @@ import {
   DEMO_NAME_PATTERN,
   DEMO_ORGANIZATION_PATTERN,
   DEMO_REFERENCE_DATE,
-  DEMO_SOURCE,
   demoProgram,
   demoPrograms,
 } from '../../seed/demo/demo-programs';
