@@ -51,6 +51,20 @@ describe('the National Directory workbooks as published', () => {
     expect(imported.length + mergedAway).toBe(rawRows.su.length + rawRows.mh.length);
   });
 
+  it('states, for no facility, anything the directory does not publish', () => {
+    const neverStated = ['sessions', 'programLengthWeeks', 'acceptingNewPatients', 'website', 'email', 'description', 'serviceArea', 'location', 'timezone'];
+    for (const row of imported) {
+      const value = valueOf(row);
+      for (const field of neverStated) expect(value, `${value.name}: ${field}`).not.toHaveProperty(field);
+      const licenses = (value.licenses ?? []) as Record<string, unknown>[];
+      expect(licenses.every((license) => license.number === undefined && license.expiresOn === undefined && license.issuer === undefined)).toBe(true);
+      const accreditations = (value.accreditations ?? []) as Record<string, unknown>[];
+      expect(accreditations.every((accreditation) => accreditation.expiresOn === undefined)).toBe(true);
+      // No named carriers: the directory's payment codes name kinds of payment only.
+      expect(((value.insurance ?? []) as string[]).filter((payer) => ['aetna', 'anthem', 'bcbs', 'cigna', 'humana', 'kaiser', 'uhc'].includes(payer))).toEqual([]);
+    }
+  });
+
   it('maps Shelby County Treatment Center exactly as its codes say, and nothing else', async () => {
     const shelby = byName('Shelby County Treatment Center');
     expect(shelby?.line).toBe(2);
