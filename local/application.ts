@@ -77,6 +77,8 @@ export async function loadApplication(): Promise<LocalApplication> {
     routes: {
       'GET /v1/programs': searchPrograms.handler,
       'GET /v1/programs/{id}': getProgram.handler,
+      // Anonymous problem reports: public like search, imported on first use as a cold start would.
+      'POST /v1/programs/{id}/reports': async (event, context) => (await import('../functions/handlers/submit-report')).handler(event, context),
       'GET /v1/openapi.json': openApiDocument.handler,
       // Provider and reviewer routes sit behind the JWT authorizer (the Cognito user pool in AWS).
       'POST /v1/listings': jwtRoute(() => import('../functions/handlers/create-listing')),
@@ -85,9 +87,13 @@ export async function loadApplication(): Promise<LocalApplication> {
       'PUT /v1/listings/{id}': jwtRoute(() => import('../functions/handlers/update-listing')),
       'DELETE /v1/listings/{id}': jwtRoute(() => import('../functions/handlers/archive-listing')),
       'GET /v1/listings/{id}/history': jwtRoute(() => import('../functions/handlers/listing-history')),
+      'POST /v1/listings/{id}/confirm': jwtRoute(() => import('../functions/handlers/confirm-listing')),
+      'POST /v1/programs/{id}/claims': jwtRoute(() => import('../functions/handlers/submit-claim')),
       'GET /v1/review/queue': jwtRoute(() => import('../functions/handlers/review-queue')),
+      'GET /v1/review/expiring': jwtRoute(() => import('../functions/handlers/expiring-programs')),
       'POST /v1/review/{id}/approve': jwtRoute(() => import('../functions/handlers/approve-listing')),
       'POST /v1/review/{id}/reject': jwtRoute(() => import('../functions/handlers/reject-listing')),
+      'POST /v1/review/{id}/convert': jwtRoute(() => import('../functions/handlers/convert-to-claim')),
     },
     indexStream: indexStream.handler,
     prepareStorage: async (log) => {

@@ -14,7 +14,7 @@ export type ListingVersion = ProgramRecord & {
   timezone: string;
 };
 
-export type ListingAction = 'created' | 'updated' | 'approved' | 'rejected' | 'archived';
+export type ListingAction = 'created' | 'claimed' | 'updated' | 'approved' | 'rejected' | 'archived' | 'confirmed';
 
 export interface ListingHistoryEntry {
   at: string;
@@ -30,6 +30,11 @@ export interface ListingHistoryEntry {
 export interface Listing {
   id: string;
   ownerId: string;
+  /**
+   * The imported program this listing maintains since its owner's claim was approved. Such a
+   * listing is not indexed itself: its approved version is served as that program.
+   */
+  programId?: string;
   status: ListingStatus;
   /** The version the public sees, once one has been approved. */
   live?: Program;
@@ -37,6 +42,11 @@ export interface Listing {
   pending?: ListingVersion;
   /** The last reviewer's note to the provider (the rejection reason). */
   reviewNotes?: string;
+  /**
+   * The published program whose street and name the pending version matches (set on submission,
+   * for reviewers: a likely duplicate, which a reviewer can turn into a claim on that program).
+   */
+  likelyDuplicateOf?: string;
   /** Grows by one with every write: the ETag, and the index version of the live program. */
   revision: number;
   submittedAt?: string;
@@ -48,9 +58,17 @@ export interface Listing {
 }
 
 /** What owners and reviewers see of a listing. */
+/** A field where the program's source, at its latest import, says something else than the served version. */
+export interface SourceDifference {
+  field: string;
+  source: unknown;
+  current: unknown;
+}
+
 export interface ListingView {
   id: string;
   ownerId: string;
+  programId: string | null;
   status: ListingStatus;
   reviewNotes: string | null;
   current: ProgramRecord | null;
@@ -59,6 +77,10 @@ export interface ListingView {
   submittedAt: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The published program this listing likely duplicates (same street and name), when one was found on submission. */
+  likelyDuplicateOf?: string;
+  /** For a claimed program: what its source said at its latest import, where it differs. */
+  source?: { dataAsOf: string | null; seenAt: string; noLongerListedSince: string | null; differences: SourceDifference[] };
 }
 
 /** The record fields of a version, without what the directory tracks about a published program. */
@@ -77,15 +99,22 @@ export function recordOf(version: ListingVersion | Program | undefined): Program
     verifiedAt: _verified,
     registryLicenses: _registry,
     locationSource: _located,
+    ownedBy: _owner,
+    sourceStatement: _statement,
+    locationPrecision,
+    location,
     ...record
-  } = version as Partial<Program> & ProgramRecord;
-  return record;
+  } = version as Partial<Program> & ProgramRecord & { locationPrecision?: string };
+  // What a client can send back as it reads it: a zip centroid is the directory's fallback, not a stated location.
+  return locationPrecision === 'zip' || !location ? record : { ...record, location };
 }
 
-export function toListingView(listing: Listing): ListingView {
+export function toListingView(listing: Listing, program?: Program): ListingView {
+  const statement = program?.ownedBy === listing.id ? program.sourceStatement : undefined;
   return {
     id: listing.id,
     ownerId: listing.ownerId,
+    programId: listing.programId ?? null,
     status: listing.status,
     reviewNotes: listing.reviewNotes ?? null,
     current: listing.status === 'archived' ? null : recordOf(listing.live),
@@ -94,7 +123,29 @@ export function toListingView(listing: Listing): ListingView {
     submittedAt: listing.submittedAt ?? null,
     createdAt: listing.createdAt,
     updatedAt: listing.updatedAt,
+    ...(listing.likelyDuplicateOf && { likelyDuplicateOf: listing.likelyDuplicateOf }),
+    ...(statement && {
+      source: {
+        dataAsOf: statement.dataAsOf ?? null,
+        seenAt: statement.seenAt,
+        noLongerListedSince: statement.droppedAt ?? null,
+        differences: sourceDifferences(statement.record, recordOf(program)),
+      },
+    }),
   };
+}
+
+/** Top-level record fields where the source's statement and the served version disagree. */
+export function sourceDifferences(source: ProgramRecord, current: ProgramRecord | null): SourceDifference[] {
+  const said = source as Record<string, unknown>;
+  const served = (current ?? {}) as Record<string, unknown>;
+  const fields = new Set([...Object.keys(said), ...Object.keys(served)]);
+  // The directory's own bookkeeping is not something the source states.
+  for (const field of ['location', 'timezone', 'locationPrecision']) fields.delete(field);
+  return [...fields]
+    .filter((field) => !sameContent(said[field], served[field]))
+    .sort()
+    .map((field) => ({ field, source: said[field] ?? null, current: served[field] ?? null }));
 }
 
 /** Names of the top-level record fields that differ between two versions. */

@@ -179,6 +179,17 @@ export type LocationSource = 'record' | 'reference' | 'geocoder' | 'zip';
  */
 export type RegistryLicense = License & { registry: string; number: string };
 
+/** The source's latest word on a claimed program, kept beside the owner's version. */
+export interface SourceStatement {
+  record: ProgramRecord;
+  dataAsOf?: string;
+  contentHash: string;
+  /** When an import last read it. */
+  seenAt: string;
+  /** Set when a full refresh (`--prune`) of the source no longer listed the program. */
+  droppedAt?: string;
+}
+
 /**
  * A program as kept in the store: the validated record plus what the directory derives and
  * tracks. `version` grows by one with every committed change and orders changes in the index.
@@ -196,6 +207,13 @@ export interface Program extends ProgramRecord {
   /** When a reviewer last approved it or its owner last confirmed it. */
   verifiedAt?: string;
   registryLicenses?: RegistryLicense[];
+  /**
+   * The provider listing that owns the program since a claim was approved: search serves its
+   * approved version under this program's id, and imports of the source no longer change it.
+   */
+  ownedBy?: string;
+  /** What the program's source said at its last import after the claim (contract 1.1, section 7). */
+  sourceStatement?: SourceStatement;
   status: ProgramStatus;
   version: number;
   /** Hash of the submitted record: an unchanged re-import writes nothing. */

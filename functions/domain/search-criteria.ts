@@ -49,6 +49,8 @@ export interface SearchFilters {
   /** One session must meet every given part (the one-session rule). Times in minutes of the day. */
   sessionWindow?: { days?: Weekday[]; startAfter?: number; endBefore?: number };
   acceptingNewPatients?: boolean;
+  /** `YYYY-MM-DD`: confirmed by a reviewer or the program's owner on that day or later. */
+  verifiedSince?: string;
   medication?: Medication[];
   population?: Population[];
   /** Matches `gendersAccepted`; a program that does not say is not matched. */

@@ -92,6 +92,7 @@ export const searchQuerySchema = z
     startAfter: timeOfDay.optional(),
     endBefore: timeOfDay.optional(),
     acceptingNewPatients: flag.optional(),
+    verifiedSince: z.iso.date({ message: 'must be a date (YYYY-MM-DD)' }).optional(),
     medication: listOf(MEDICATIONS).optional(),
     population: listOf(POPULATIONS).optional(),
     gender: listOf(GENDERS).optional(),

@@ -3,19 +3,20 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { httpErrors } from '../http/http-errors';
 import { identityFrom } from '../http/identity';
 import { jsonResponse } from '../http/json-response';
-import { listingPathSchema } from '../http/listing-requests';
+import { reviewItemPathSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
-import { approveListing } from '../use-cases/listings/review-listing';
-import { listingDependencies } from './composition/listing-dependencies';
+import { approveReviewItem } from '../use-cases/review/decide-review-item';
+import { reviewDependencies } from './composition/review-dependencies';
 
+/** `POST /v1/review/{id}/approve`: publishes a listing version, grants a claim, or resolves a report as acted on. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'approve-listing' }))
   .use(httpErrors())
   .handler(async (event) => {
     const identity = identityFrom(event);
-    const { id } = parseInput(listingPathSchema, event.pathParameters ?? {}, 'path');
-    const { listing, etag } = await approveListing(identity, id, headerOf(event, 'if-match'), listingDependencies);
-    return jsonResponse(200, listing, { etag });
+    const { id } = parseInput(reviewItemPathSchema, event.pathParameters ?? {}, 'path');
+    const decision = await approveReviewItem(identity, id, headerOf(event, 'if-match'), reviewDependencies);
+    return jsonResponse(200, decision.item, decision.kind === 'listing' ? { etag: decision.etag } : {});
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FACET_NAMES } from '../domain/search-criteria';
 import { geoPointSchema, importRecordSchema, programRecordSchema } from '../domain/program';
+import { REPORT_CATEGORIES, REPORT_MESSAGE_MAX_CHARACTERS, REPORT_STATUSES } from '../domain/report';
 
 /** Response shapes, written as zod schemas so the OpenAPI document is generated, not hand-kept. */
 export const publicProgramSchema = programRecordSchema.safeExtend({
@@ -53,6 +54,7 @@ export { importRecordSchema, programRecordSchema };
 export const listingViewSchema = z.object({
   id: z.string(),
   ownerId: z.string().describe('The `sub` of the provider who owns it'),
+  programId: z.string().nullable().describe('The imported program this listing maintains since its claim was approved; its approved version is served under this id'),
   status: z.enum(['pending_review', 'published', 'rejected', 'archived']),
   reviewNotes: z.string().nullable().describe("The last reviewer's note (a rejection reason)"),
   current: programRecordSchema.nullable().describe('The published version, served by search'),
@@ -61,6 +63,50 @@ export const listingViewSchema = z.object({
   submittedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  likelyDuplicateOf: z
+    .string()
+    .optional()
+    .describe('A published program with the same street and name as this listing (a likely duplicate); a reviewer can turn the listing into a claim on it (POST /v1/review/{id}/convert)'),
+  source: z
+    .object({
+      dataAsOf: z.iso.date().nullable().describe("The source edition's date"),
+      seenAt: z.iso.datetime().describe('When an import last read the program from its source'),
+      noLongerListedSince: z.iso.datetime().nullable().describe('When a full refresh of the source stopped listing the program'),
+      differences: z.array(z.object({ field: z.string(), source: z.unknown(), current: z.unknown() })).describe('Fields where the source now says something else than the served version'),
+    })
+    .optional()
+    .describe("For a claimed program: its source's latest statement, where it differs"),
+});
+
+export const claimRequestSchema = z.strictObject({
+  role: z.string().min(1).max(200).describe('How the claimant is connected to the program (e.g. clinical director)'),
+  phone: z.string().optional().describe('A US phone number a reviewer can call back'),
+  note: z.string().max(2000).optional(),
+});
+
+export const claimViewSchema = z.object({
+  kind: z.literal('claim'),
+  id: z.string(),
+  programId: z.string(),
+  programName: z.string(),
+  claimantId: z.string(),
+  role: z.string(),
+  phone: z.string().optional(),
+  note: z.string().optional(),
+  status: z.enum(['open', 'approved', 'rejected']),
+  submittedAt: z.iso.datetime(),
+  reviewedBy: z.string().optional(),
+  reviewedAt: z.iso.datetime().optional(),
+  reviewNotes: z.string().optional(),
+  listingId: z.string().optional().describe('The listing the approval created, owned by the claimant'),
+  fromListingId: z.string().optional(),
+});
+
+export const reviewQueuePageSchema = z.object({
+  items: z.array(
+    z.looseObject({ kind: z.enum(['listing', 'claim', 'report']).describe('A listing version, a claim (see Claim) or a problem report'), id: z.string() }),
+  ),
+  nextCursor: z.string().nullable(),
 });
 
 export const listingPageSchema = z.object({ items: z.array(listingViewSchema), nextCursor: z.string().nullable() });
@@ -72,9 +118,72 @@ export const listingHistorySchema = z.object({
       at: z.iso.datetime(),
       actor: z.string(),
       role: z.enum(['provider', 'reviewer']),
-      action: z.enum(['created', 'updated', 'approved', 'rejected', 'archived']),
+      action: z.enum(['created', 'claimed', 'updated', 'approved', 'rejected', 'archived', 'confirmed']),
       changes: z.array(z.string()).optional(),
       note: z.string().optional(),
     }),
   ),
+});
+
+/** `GET /v1/review/expiring`: the expiry watch (reviewers). */
+export const expiringPageSchema = z.object({
+  within: z.number().int().describe('Days ahead the window reaches'),
+  from: z.iso.date().describe('First day of the window (today, UTC); anything expired before it is left out'),
+  to: z.iso.date().describe('Last day of the window (today + within), included'),
+  total: z.number().int().describe('Published programs with a licence or accreditation expiring in the window (all pages)'),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      address: programRecordSchema.shape.address,
+      source: z.string(),
+      soonest: z.iso.date().describe('The earliest expiresOn among items; the page is sorted by it (ties by id)'),
+      items: z
+        .array(
+          z.discriminatedUnion('kind', [
+            z.object({
+              kind: z.literal('license'),
+              state: z.string(),
+              number: z.string().optional(),
+              type: z.string().optional(),
+              issuer: z.string().optional(),
+              expiresOn: z.iso.date(),
+            }),
+            z.object({ kind: z.literal('accreditation'), body: z.string(), expiresOn: z.iso.date() }),
+          ]),
+        )
+        .describe('The licences (as the public sees them, registry licences included) and accreditations expiring in the window, soonest first'),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+/** `POST /v1/programs/{id}/reports`: anonymous problem reports (contract 1.1, section 7). */
+export const reportRequestDocumentSchema = z.strictObject({
+  category: z.enum(REPORT_CATEGORIES),
+  message: z
+    .string()
+    .min(1)
+    .max(REPORT_MESSAGE_MAX_CHARACTERS)
+    .describe('Plain text, 1-2,000 characters, not only whitespace. Stored exactly as sent and only ever served as a JSON string, never rendered as HTML: consumers must escape it themselves'),
+});
+
+export const reportReceiptSchema = z.object({
+  id: z.string().describe('rpt_ and 20 characters; reviewers approve (acted on) or reject (dismiss) it under this id'),
+  status: z.literal('open'),
+});
+
+/** A report as reviewers see it, in the review queue and as the answer to approve or reject. */
+export const reportViewSchema = z.object({
+  kind: z.literal('report'),
+  id: z.string(),
+  programId: z.string(),
+  programName: z.string().describe("The program's name when it was reported"),
+  category: z.enum(REPORT_CATEGORIES),
+  message: z.string().describe('Plain text exactly as sent; never render it as HTML'),
+  status: z.enum(REPORT_STATUSES),
+  submittedAt: z.iso.datetime(),
+  resolvedBy: z.string().optional().describe('The `sub` of the reviewer who resolved it'),
+  resolvedAt: z.iso.datetime().optional(),
+  resolutionNote: z.string().optional(),
 });

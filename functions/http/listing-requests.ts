@@ -5,6 +5,16 @@ export const listingPathSchema = z.object({
   id: z.string().regex(/^lst_[a-z0-9]{20}$/, { message: 'must be a listing id (lst_...)' }),
 });
 
+/** The review routes act on any queue item: a listing, a claim or a report. */
+export const reviewItemPathSchema = z.object({
+  id: z.string().regex(/^(lst|clm|rpt)_[a-z0-9]{20}$/, { message: 'must be a review item id (lst_..., clm_... or rpt_...)' }),
+});
+
+/** A program id: what search results carry as `id`. */
+export const programPathSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, { message: 'must be a program id' }),
+});
+
 export const pageQuerySchema = z.strictObject({
   limit: z
     .string()
@@ -25,5 +35,8 @@ export const idempotencyHeadersSchema = z.object({
 export const rejectionSchema = z.strictObject({
   reason: z.string().trim().min(1, { message: 'is required: the provider sees it' }).max(2000),
 });
+
+/** Approval takes no body; a report's approval may carry what was done. */
+export const approvalSchema = z.strictObject({ note: z.string().trim().max(2000).optional() });
 
 export const DEFAULT_LISTING_PAGE = 20;

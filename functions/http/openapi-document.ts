@@ -5,12 +5,17 @@ import {
   importRecordSchema,
   listingHistorySchema,
   listingPageSchema,
+  claimRequestSchema,
+  claimViewSchema,
+  reviewQueuePageSchema,
   listingViewSchema,
   programRecordSchema,
   publicProgramSchema,
   searchResponseSchema,
 } from './api-schemas';
 import { rejectionSchema } from './listing-requests';
+import { reportReceiptSchema, reportRequestDocumentSchema, reportViewSchema } from './api-schemas';
+import { expiringPageSchema } from './api-schemas';
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   zip: '5-digit US zip; its centroid is the origin. Not with lat/lon.',
@@ -33,6 +38,7 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   startAfter: 'HH:MM; a session starting at or after it.',
   endBefore: 'HH:MM; a session ending at or before it.',
   acceptingNewPatients: 'true: only programs accepting new patients.',
+  verifiedSince: 'YYYY-MM-DD: only programs a reviewer approved or their owner confirmed on that day or later (`verifiedAt`).',
   medication: 'Comma-separated medications for substance use disorders the program uses (e.g. buprenorphine,methadone).',
   population: 'Comma-separated groups the program offers programs for (e.g. veterans,lgbtq).',
   gender: 'female and/or male: programs that state they accept that gender; a program whose source does not say is not matched.',
@@ -49,6 +55,7 @@ const errorContent = { 'application/json': { schema: { $ref: '#/components/schem
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 const etagHeader = { ETag: { description: 'The revision, for If-Match', schema: { type: 'string' } } };
 const listingId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^lst_[a-z0-9]{20}$' } };
+const reviewItemId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^(lst|clm|rpt)_[a-z0-9]{20}$' }, description: 'A listing (lst_), claim (clm_) or report (rpt_) of the queue' };
 const ifMatch = (required: boolean) => ({ name: 'If-Match', in: 'header', required, schema: { type: 'string' }, description: 'The ETag of your last read' });
 const paging = [
   { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
@@ -97,20 +104,58 @@ function listingPaths(): Record<string, unknown> {
     '/v1/listings/{id}/history': {
       get: { ...secured, operationId: 'getListingHistory', summary: 'Every state change and edit: who, when, what changed (owner or reviewer)', parameters: [listingId], responses: { '200': { description: 'History', content: json('ListingHistory') }, ...authErrors } },
     },
+    '/v1/listings/{id}/confirm': {
+      post: { ...secured, operationId: 'confirmListing', summary: 'The owner states the published version is still right: sets verifiedAt, in search too (owner only)', parameters: [listingId, ifMatch(false)], responses: { '200': listingResponse('Confirmed'), ...authErrors, '409': { description: 'Archived, or nothing published yet', content: errorContent }, '412': { description: 'Stale If-Match', content: errorContent } } },
+    },
+    '/v1/programs/{id}/claims': {
+      post: {
+        ...secured,
+        operationId: 'claimProgram',
+        summary: 'Ask to maintain an imported program; a reviewer approves or rejects the claim. Approval makes the claimant\'s listing the program\'s served version',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: json('ClaimRequest') },
+        responses: { '201': { description: 'The claim, waiting for review', content: json('Claim') }, '400': { description: 'Invalid claim', content: errorContent }, '401': authErrors['401'], '404': { description: 'No published program with this id', content: errorContent }, '409': { description: 'Already claimed by its provider, or you have a claim on it', content: errorContent }, '413': { description: 'Body over 64 KB', content: errorContent } },
+      },
+    },
     '/v1/review/queue': {
-      get: { ...secured, operationId: 'getReviewQueue', summary: 'Listings waiting for review, oldest first (reviewers only)', parameters: paging, responses: { '200': { description: 'A page', content: json('ListingPage') }, '401': authErrors['401'], '403': { description: 'Not a reviewer', content: errorContent } } },
+      get: { ...secured, operationId: 'getReviewQueue', summary: 'Listings, claims and problem reports waiting for a reviewer, oldest first; each item has a kind (reviewers only)', parameters: paging, responses: { '200': { description: 'A page', content: json('ReviewQueuePage') }, '401': authErrors['401'], '403': { description: 'Not a reviewer', content: errorContent } } },
+    },
+    '/v1/review/expiring': {
+      get: {
+        ...secured,
+        operationId: 'getExpiringPrograms',
+        summary: 'Published programs whose licences or accreditations expire between today and today + within days, soonest first; already expired ones are left out (reviewers only)',
+        parameters: [{ name: 'within', in: 'query', required: false, description: 'Days ahead, 1-365 (default 60)', schema: { type: 'integer', minimum: 1, maximum: 365, default: 60 } }, ...paging],
+        responses: { '200': { description: 'A page', content: json('ExpiringPage') }, '400': { description: 'Invalid within, limit or cursor', content: errorContent }, '401': authErrors['401'], '403': { description: 'Not a reviewer', content: errorContent }, '503': { description: 'The search engine is unavailable', content: errorContent } },
+      },
     },
     '/v1/review/{id}/approve': {
-      post: { ...secured, operationId: 'approveListing', summary: 'Publish the pending version (reviewers only)', parameters: [listingId, ifMatch(false)], responses: { '200': listingResponse('Published'), ...authErrors, '403': { description: 'Not a reviewer', content: errorContent }, '409': { description: 'Nothing waiting for review', content: errorContent } } },
+      post: { ...secured, operationId: 'approveListing', summary: 'Publish a listing\'s pending version, grant a claim (the claimant\'s new listing maintains the program), or resolve a report as acted on (reviewers only)', parameters: [reviewItemId, ifMatch(false)], responses: { '200': { description: 'The decided item: a Listing (with ETag), a Claim, or a report', content: { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/Listing' }, { $ref: '#/components/schemas/Claim' }, { $ref: '#/components/schemas/Report' }] } } } }, ...authErrors, '403': { description: 'Not a reviewer', content: errorContent }, '409': { description: 'Nothing waiting for review, or the program was claimed by another provider meanwhile', content: errorContent } } },
+    },
+    '/v1/review/{id}/convert': {
+      post: {
+        ...secured,
+        operationId: 'convertListingToClaim',
+        summary: "Turn a listing flagged as a likely duplicate (likelyDuplicateOf) into its owner's claim on that program; the listing is archived and the claim waits in the queue (reviewers only)",
+        parameters: [listingId, ifMatch(false)],
+        responses: {
+          '201': { description: 'The claim, waiting for review (fromListingId names the listing)', headers: { Location: { description: 'The claim in the review routes', schema: { type: 'string' } } }, content: json('Claim') },
+          '401': authErrors['401'],
+          '403': { description: 'Not a reviewer', content: errorContent },
+          '404': { description: 'No such listing', content: errorContent },
+          '409': { description: 'Not waiting for review, not flagged as a duplicate, the program is already claimed, or its owner already has an open claim on it', content: errorContent },
+          '412': { description: 'Stale If-Match, or the listing changed meanwhile', content: errorContent },
+        },
+      },
     },
     '/v1/review/{id}/reject': {
       post: {
         ...secured,
         operationId: 'rejectListing',
-        summary: 'Drop the pending version with a reason the provider sees (reviewers only)',
-        parameters: [listingId, ifMatch(false)],
+        summary: 'Drop a listing\'s pending version or a claim with a reason the provider sees, or dismiss a report (reviewers only)',
+        parameters: [reviewItemId, ifMatch(false)],
         requestBody: { required: true, content: json('Rejection') },
-        responses: { '200': listingResponse('Rejected'), '400': { description: 'No reason', content: errorContent }, ...authErrors, '403': { description: 'Not a reviewer', content: errorContent }, '409': { description: 'Nothing waiting for review', content: errorContent } },
+        responses: { '200': { description: 'The decided item', content: { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/Listing' }, { $ref: '#/components/schemas/Claim' }, { $ref: '#/components/schemas/Report' }] } } } }, '400': { description: 'No reason', content: errorContent }, ...authErrors, '403': { description: 'Not a reviewer', content: errorContent }, '409': { description: 'Nothing waiting for review', content: errorContent } },
       },
     },
   };
@@ -156,6 +201,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/v1/programs/{id}/reports': {
+        post: {
+          operationId: 'reportProblem',
+          summary: 'Report a problem with a published program (closed, wrong phone, address, insurance or hours); anonymous, no token',
+          description:
+            'Queues the report for reviewers, who resolve it with approve (acted on) or reject (dismissed). The message is plain text: it is stored exactly as sent and only ever served inside JSON, never rendered as HTML by the API, so whoever displays it must escape it. At most 5 reports a minute are accepted from one client address.',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: json('ReportRequest') },
+          responses: {
+            '202': { description: 'Queued for reviewers', content: json('ReportReceipt') },
+            '400': { description: 'Invalid body: unknown category, or a message empty or over 2,000 characters (details name the field)', content: errorContent },
+            '404': { description: 'No published program with this id', content: errorContent },
+            '413': { description: 'Body over 64 KB', content: errorContent },
+            '429': {
+              description: 'More than 5 reports in this minute from this address (rate_limited)',
+              headers: { 'Retry-After': { description: 'Seconds until reports are accepted again', schema: { type: 'integer', minimum: 1 } } },
+              content: errorContent,
+            },
+          },
+        },
+      },
       ...listingPaths(),
       '/v1/openapi.json': {
         get: { operationId: 'getOpenApiDocument', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
@@ -166,6 +232,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       schemas: {
         Listing: jsonSchema(listingViewSchema),
         ListingPage: jsonSchema(listingPageSchema),
+        ReviewQueuePage: jsonSchema(reviewQueuePageSchema),
+        Claim: jsonSchema(claimViewSchema),
+        ClaimRequest: jsonSchema(claimRequestSchema, 'input'),
         ListingHistory: jsonSchema(listingHistorySchema),
         Rejection: jsonSchema(rejectionSchema, 'input'),
         ProgramRecord: jsonSchema(programRecordSchema, 'input'),
@@ -173,6 +242,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         Program: jsonSchema(publicProgramSchema),
         SearchResponse: jsonSchema(searchResponseSchema),
         Error: jsonSchema(errorResponseSchema),
+        ReportRequest: jsonSchema(reportRequestDocumentSchema, 'input'),
+        ReportReceipt: jsonSchema(reportReceiptSchema),
+        Report: jsonSchema(reportViewSchema),
+        ExpiringPage: jsonSchema(expiringPageSchema),
       },
     },
   };

@@ -1,4 +1,12 @@
+import type { Claim } from '../domain/claim';
 import type { Listing } from '../domain/listing';
+import type { Report } from '../domain/report';
+
+/** What waits in the review queue: a listing version, a claim, or a problem report (its stored fields). */
+export type QueueEntry =
+  | { kind: 'listing'; listing: Listing }
+  | { kind: 'claim'; claim: Claim }
+  | { kind: 'report'; report: Report };
 
 export interface Page<T> {
   items: T[];
@@ -15,6 +23,6 @@ export interface ListingStore {
   save(listing: Listing, expectedRevision: number | 'absent'): Promise<boolean>;
   listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>>;
   countPendingByOwner(ownerId: string): Promise<number>;
-  /** Listings waiting for review, oldest submission first. */
-  reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<Listing>>;
+  /** Everything waiting for a reviewer (listings, claims, reports), oldest submission first. */
+  reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<QueueEntry>>;
 }

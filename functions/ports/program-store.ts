@@ -25,6 +25,11 @@ export interface ProgramStore {
    * throws only when it still cannot write after its retries.
    */
   putMany(programs: readonly Program[]): Promise<void>;
+  /**
+   * Writes one program if the stored one still has `expectedVersion` (`'absent'`: none stored).
+   * False, writing nothing, when another writer got there first.
+   */
+  replace(program: Program, expectedVersion: number | 'absent'): Promise<boolean>;
   /** Every stored program, page by page (for reindexing and audits). */
   scanAll(): AsyncIterable<Program[]>;
   /**

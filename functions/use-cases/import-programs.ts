@@ -1,7 +1,8 @@
 import pLimit from 'p-limit';
 import { contentHash, sameContent } from '../domain/content-hash';
 import type { ErrorDetail } from '../domain/errors';
-import type { ImportRecord, LocationSource, Program } from '../domain/program';
+import { recordOf } from '../domain/listing';
+import type { ImportRecord, LocationSource, Program, SourceStatement } from '../domain/program';
 import { programIdFor } from '../domain/program-id';
 import type { Geocoder } from '../ports/geocoder';
 import type { ProgramStore } from '../ports/program-store';
@@ -41,6 +42,11 @@ export interface ImportSummary {
   unchanged: number;
   /** Stored programs of the import's source that the file no longer contains (`prune`). */
   archived: number;
+  /**
+   * Rows (and, with `prune`, programs no longer in the file) whose program its provider maintains
+   * since a claim: the source's word is recorded beside the owner's version, which stays served.
+   */
+  claimedKept: number;
   /** Where the accepted rows' coordinates came from: the row itself, a reference file, a geocoding service, the zip centroid. */
   located: Record<LocationSource, number>;
   /** Why `prune` archived nothing although it was asked to. */
@@ -105,6 +111,7 @@ export async function importPrograms(rows: AsyncIterable<ImportRow>, deps: Impor
     written: 0,
     unchanged: 0,
     archived: 0,
+    claimedKept: 0,
     located: { record: 0, reference: 0, geocoder: 0, zip: 0 },
     errors: [],
     warnings: [],
@@ -220,12 +227,42 @@ async function archiveMissing(
 ): Promise<void> {
   const now = (options.now?.() ?? new Date()).toISOString();
   for await (const page of store.scanAll()) {
-    const missing = page
-      .filter((program) => program.source === source && program.status === 'published' && !present(program.externalId))
-      .map((program): Program => ({ ...program, status: 'archived', version: program.version + 1, updatedAt: now }));
+    const gone = page.filter((program) => program.source === source && program.status === 'published' && !present(program.externalId));
+    // A claimed program stays: its owner maintains it. That its source no longer lists it is noted for owner and reviewers.
+    const missing = gone.filter((program) => !program.ownedBy).map((program): Program => ({ ...program, status: 'archived', version: program.version + 1, updatedAt: now }));
     if (!options.dryRun && missing.length > 0) await store.putMany(missing);
     summary.archived += missing.length;
+    for (const program of gone.filter((candidate) => candidate.ownedBy)) {
+      summary.claimedKept++;
+      if (program.sourceStatement?.droppedAt || options.dryRun) continue;
+      await recordStatement(store, program, (current) => ({ ...(current.sourceStatement ?? statementOf(current, now)), droppedAt: now }), now);
+    }
   }
+}
+
+class ClaimedStatements {
+  readonly entries: { content: Partial<Program> & { source: string; externalId: string }; hash: string }[] = [];
+  push(content: Partial<Program> & { source: string; externalId: string }, hash: string): void {
+    this.entries.push({ content, hash });
+  }
+}
+
+/** What the source says of a program, as the directory resolved it; kept beside an owner's version. */
+function statementOf(content: Partial<Program>, seenAt: string, hash?: string): SourceStatement {
+  return { record: recordOf(content as Program)!, ...(content.dataAsOf && { dataAsOf: content.dataAsOf }), contentHash: hash ?? content.contentHash ?? '', seenAt };
+}
+
+/**
+ * Updates a claimed program's note of its source's word, conditional on the version read: an
+ * owner's edit approved meanwhile is re-read, never overwritten.
+ */
+async function recordStatement(store: ProgramStore, program: Program, next: (current: Program) => SourceStatement, now: string): Promise<void> {
+  let current: Program | undefined = program;
+  for (let attempt = 0; current && attempt < 5; attempt++) {
+    if (await store.replace({ ...current, sourceStatement: next(current), version: current.version + 1, updatedAt: now }, current.version)) return;
+    current = await store.get(program.id);
+  }
+  if (current) throw new Error(`Program ${program.id} kept changing while its source statement was recorded`);
 }
 
 const GEOCODE_CONCURRENCY = 8;
@@ -255,6 +292,7 @@ async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summar
   const limit = pLimit(GEOCODE_CONCURRENCY);
   const places = await Promise.all(chunk.map((row, position) => limit(() => placeOf(row, stored.get(ids[position]!), deps.geocoder))));
   const changed: Program[] = [];
+  const claimed = new ClaimedStatements();
   for (const [position, row] of chunk.entries()) {
     const id = ids[position]!;
     const existing = stored.get(id);
@@ -267,6 +305,16 @@ async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summar
     // unchanged row writes nothing. A defaulted date is left out, or every re-import would change.
     const content = { ...record, source: row.source, ...place, timezone: row.resolved.timezone, ...(asOf && { dataAsOf: asOf }), status: 'published' as const };
     const hash = contentHash(content);
+    if (existing?.ownedBy) {
+      // Maintained by its owner since a claim: the source's word is recorded, the owner's version stays.
+      summary.claimedKept++;
+      if (existing.sourceStatement?.contentHash === hash && !existing.sourceStatement.droppedAt) {
+        summary.unchanged++;
+        continue;
+      }
+      claimed.push({ ...content, dataAsOf: asOf ?? existing.sourceStatement?.dataAsOf ?? now.slice(0, 10) }, hash);
+      continue;
+    }
     // An archived program that is back in the file is published again even if its content is the same.
     if (existing && existing.contentHash === hash && existing.status === 'published') {
       summary.unchanged++;
@@ -286,4 +334,11 @@ async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summar
   }
   if (!options.dryRun && changed.length > 0) await deps.store.putMany(changed);
   summary.written += changed.length;
+  if (!options.dryRun) {
+    for (const { content, hash } of claimed.entries) {
+      const program = stored.get(programIdFor(content.source, content.externalId))!;
+      await recordStatement(deps.store, program, () => statementOf(content, now, hash), now);
+    }
+  }
+  summary.written += claimed.entries.length;
 }

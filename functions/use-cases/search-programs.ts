@@ -48,6 +48,7 @@ export function toCriteria(query: SearchQuery, origin: GeoPoint | undefined, tod
       sessionTime: query.sessionTime,
       sessionWindow,
       acceptingNewPatients: query.acceptingNewPatients,
+      verifiedSince: query.verifiedSince,
       medication: query.medication,
       population: query.population,
       gender: query.gender,

@@ -27,7 +27,7 @@ export const openSearchPermissions: Readonly<Record<OpenSearchAccessLevel, reado
   ],
 };
 
-export type DynamoDbAccessLevel = 'none' | 'read' | 'write' | 'import';
+export type DynamoDbAccessLevel = 'none' | 'read' | 'write' | 'import' | 'report';
 
 /**
  * Item-level actions on the programs table and its indexes, per level; granted on the table and
@@ -41,6 +41,9 @@ export const dynamoDbPermissions: Readonly<Record<DynamoDbAccessLevel, readonly 
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   write: ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   import: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+  // Anonymous problem reports: a conditional put of the new report and an atomic counter update
+  // for the per-address rate limit, on the base table only; nothing is read back from the table.
+  report: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 
 /** Key prefixes of the import bucket: uploads the importer reads, and where it writes its reports. */
@@ -105,15 +108,45 @@ export const directoryFunctions = {
   },
   // Provider and reviewer functions work on listing items in the table; publishing an approved
   // listing is a table write too, which reaches the index through the stream like any other.
-  'create-listing': listingFunction('create-listing', 'POST /v1/listings', 'submits a listing for review', 'write'),
+  // Creating and replacing a listing also look its address up in search (the duplicate check).
+  'create-listing': { ...listingFunction('create-listing', 'POST /v1/listings', 'submits a listing for review', 'write'), openSearchAccess: 'read' },
   'list-listings': listingFunction('list-listings', 'GET /v1/listings', "the caller's own listings", 'read'),
   'get-listing': listingFunction('get-listing', 'GET /v1/listings/{id}', 'one listing, to its owner or a reviewer', 'read'),
-  'update-listing': listingFunction('update-listing', 'PUT /v1/listings/{id}', 'replaces a listing (If-Match) and resubmits it', 'write'),
+  'update-listing': { ...listingFunction('update-listing', 'PUT /v1/listings/{id}', 'replaces a listing (If-Match) and resubmits it', 'write'), openSearchAccess: 'read' },
   'archive-listing': listingFunction('archive-listing', 'DELETE /v1/listings/{id}', 'archives a listing', 'write'),
   'listing-history': listingFunction('listing-history', 'GET /v1/listings/{id}/history', "a listing's change history", 'read'),
   'review-queue': listingFunction('review-queue', 'GET /v1/review/queue', 'listings waiting for review (reviewers)', 'read'),
-  'approve-listing': listingFunction('approve-listing', 'POST /v1/review/{id}/approve', 'approves and publishes a listing (reviewers)', 'write'),
-  'reject-listing': listingFunction('reject-listing', 'POST /v1/review/{id}/reject', 'rejects a listing with a reason (reviewers)', 'write'),
+  'approve-listing': listingFunction('approve-listing', 'POST /v1/review/{id}/approve', 'approves a listing or claim, or resolves a report (reviewers)', 'write'),
+  'reject-listing': listingFunction('reject-listing', 'POST /v1/review/{id}/reject', 'rejects a listing or claim with a reason, or dismisses a report (reviewers)', 'write'),
+  'submit-claim': listingFunction('submit-claim', 'POST /v1/programs/{id}/claims', 'a provider asks to maintain an imported program', 'write'),
+  'confirm-listing': listingFunction('confirm-listing', 'POST /v1/listings/{id}/confirm', 'the owner confirms the published version is still right', 'write'),
+  'convert-to-claim': listingFunction('convert-to-claim', 'POST /v1/review/{id}/convert', "turns a likely duplicate listing into its owner's claim on the program (reviewers)", 'write'),
+  'submit-report': {
+    entry: 'submit-report',
+    description: 'POST /v1/programs/{id}/reports: queues an anonymous problem report for reviewers',
+    // Looks the program up in search (404 unless published); writes the report and its rate-limit counter.
+    openSearchAccess: 'read',
+    dynamoDbAccess: 'report',
+    route: { routeKey: 'POST /v1/programs/{id}/reports', authorization: 'public' },
+    environment: 'search',
+  },
+  // The expiry watch: reviewers page through it; the daily summary publishes it to its own topic
+  // (granted separately, by ExpiryWatch). Both only read the search index.
+  'expiring-programs': {
+    entry: 'expiring-programs',
+    description: 'GET /v1/review/expiring: programs whose licences or accreditations expire soon (reviewers)',
+    openSearchAccess: 'read',
+    dynamoDbAccess: 'none',
+    route: { routeKey: 'GET /v1/review/expiring', authorization: 'jwt' },
+    environment: 'search',
+  },
+  'expiry-summary': {
+    entry: 'expiry-summary',
+    description: 'Daily: publishes the count and the 10 soonest expiring licences or accreditations to the expiry topic',
+    openSearchAccess: 'read',
+    dynamoDbAccess: 'none',
+    environment: 'search',
+  },
   'import-from-s3': {
     entry: 'import-from-s3',
     description: 'Imports files uploaded under imports/ of the import bucket and writes a report under reports/',

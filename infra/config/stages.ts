@@ -97,6 +97,14 @@ const functionSizing: StageConfig['functions'] = {
   'review-queue': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
   'approve-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
   'reject-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'submit-claim': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'confirm-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'convert-to-claim': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  // One counter update, one search lookup and one put.
+  'submit-report': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  // One search per request or run (the summary reads one page of 10).
+  'expiring-programs': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
+  'expiry-summary': { memorySizeMiB: 256, timeout: Duration.seconds(30) },
   // A whole file in one invocation: the 14,000-row SAMHSA seed imports in well under a minute
   // locally, so 15 minutes (Lambda's maximum) leaves room for files many times larger. The object
   // is staged in /tmp while its rows stream through, so /tmp bounds the largest importable file.

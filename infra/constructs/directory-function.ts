@@ -48,7 +48,7 @@ const esmRequireBanner =
 export type ResourceAccess =
   | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly level: OpenSearchAccessLevel }
   | { readonly kind: 'dynamodb-stream'; readonly table: ITable }
-  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' | 'import' }
+  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' | 'import' | 'report' }
   | { readonly kind: 'import-bucket'; readonly bucket: IBucket }
   /** Amazon Location Service's Places API v2 in one region (the importer's geocoder). */
   | { readonly kind: 'geo-places'; readonly region: string };
@@ -174,11 +174,12 @@ export class DirectoryFunction extends Construct {
         // Each index by name rather than grantReadData's `<table>/index/*`, so the role reaches
         // exactly the indexes the layout defines and needs no wildcard acknowledgement. Batch
         // actions address the base table only, so the importer gets no index ARNs at all.
+        // The report writer (put and counter update, no reads) needs no index either.
         return Grant.addToPrincipal({
           grantee: this.role,
           actions: [...dynamoDbPermissions[access.level]],
           resourceArns:
-            access.level === 'import'
+            access.level === 'import' || access.level === 'report'
               ? [access.table.tableArn]
               : [access.table.tableArn, ...TABLE_INDEXES.map((index) => `${access.table.tableArn}/index/${index.indexName}`)],
         });

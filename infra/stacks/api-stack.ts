@@ -35,6 +35,7 @@ import type { StageConfig } from '../config/stages';
 import { DirectoryFunction } from '../constructs/directory-function';
 import { ImportBucket } from '../constructs/import-bucket';
 import { DirectoryMonitoring } from '../constructs/monitoring';
+import { ExpiryWatch } from '../constructs/expiry-watch';
 import { SearchDomain } from '../constructs/search-domain';
 import { acknowledgeNag } from '../nag/acknowledge';
 
@@ -58,6 +59,8 @@ export class ApiStack extends Stack {
   readonly indexFailures: Queue;
   readonly importFailures: Queue;
   readonly importTrigger: Rule;
+  /** The daily summary of expiring licences and accreditations: its schedule, topic and failure alarm. */
+  readonly expiryWatch: ExpiryWatch;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     const { config, table, searchDomainEndpoint, userPool, userPoolClient, ...stackProps } = props;
@@ -78,9 +81,14 @@ export class ApiStack extends Stack {
         OPENSEARCH_AUTH: 'sigv4',
         SEARCH_INDEX_ALIAS: searchIndexAlias,
       },
+      // Listing functions share one composition root, which looks new listings up in search to flag
+      // likely duplicates (only create and update are granted the domain, read-only).
       listings: {
         PROGRAMS_TABLE: table.tableName,
         MAX_PENDING_LISTINGS: String(config.listings.maxPendingPerProvider),
+        OPENSEARCH_URL: `https://${searchDomainEndpoint}`,
+        OPENSEARCH_AUTH: 'sigv4',
+        SEARCH_INDEX_ALIAS: searchIndexAlias,
       },
       // The bucket and key come with each event, and reports go back to the same bucket.
       import: {
@@ -142,7 +150,8 @@ export class ApiStack extends Stack {
     ({ failures: this.importFailures, trigger: this.importTrigger } = this.importTriggerFor(config, importer, importBucket));
 
     this.httpApi = this.httpApiFor(config, functions, userPool, userPoolClient);
-    new DirectoryMonitoring(this, 'Monitoring', { config, functions, indexer: indexer.function, streamFailures: this.indexFailures, httpApi: this.httpApi });
+    const monitoring = new DirectoryMonitoring(this, 'Monitoring', { config, functions, indexer: indexer.function, streamFailures: this.indexFailures, httpApi: this.httpApi });
+    this.expiryWatch = new ExpiryWatch(this, 'ExpiryWatch', { config, summary: functions['expiry-summary'], alarmTopic: monitoring.topic });
 
     new CfnOutput(this, 'IndexStreamFailuresQueueUrl', { value: this.indexFailures.queueUrl });
     new CfnOutput(this, 'ImportFailuresQueueUrl', { value: this.importFailures.queueUrl });
@@ -209,8 +218,9 @@ export class ApiStack extends Stack {
             allowOrigins: [...config.api.corsAllowOrigins],
             allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
             allowHeaders: ['content-type', 'authorization', 'if-match', 'idempotency-key', 'x-correlation-id'],
-            // A browser may read only these response headers; updates need the ETag, creations the Location.
-            exposeHeaders: ['etag', 'location', 'idempotent-replayed', 'x-correlation-id'],
+            // A browser may read only these response headers; updates need the ETag, creations the Location,
+            // a refused problem report its Retry-After.
+            exposeHeaders: ['etag', 'location', 'idempotent-replayed', 'x-correlation-id', 'retry-after'],
             // Lets browsers reuse one preflight per origin for a day instead of one per request.
             maxAge: Duration.days(1),
           }
@@ -277,7 +287,7 @@ export class ApiStack extends Stack {
     acknowledgeNag(
       api,
       'AwsSolutions-APIG4',
-      'Search is public by design: anonymous visitors read published program listings through GET routes that expose no personal data, bounded by stage throttling; every provider and reviewer route uses the Cognito JWT authorizer.',
+      'Search is public by design: anonymous visitors read published program listings through GET routes that expose no personal data, bounded by stage throttling; the one anonymous write, POST /v1/programs/{id}/reports, only queues a plain-text report for reviewers and is limited to 5 a minute per client address on top of the stage throttling; every provider and reviewer route uses the Cognito JWT authorizer.',
     );
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });

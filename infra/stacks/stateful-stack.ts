@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, Tabl
 import type { Domain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/dynamodb/programs-table';
+import { RATE_LIMIT_EXPIRY_ATTRIBUTE } from '../../functions/adapters/dynamodb/dynamodb-rate-limiter';
 import type { StageConfig } from '../config/stages';
 import { ImportBucket } from '../constructs/import-bucket';
 import { ProviderUserPool } from '../constructs/provider-user-pool';
@@ -37,6 +38,8 @@ export class StatefulStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       // The indexer needs the old image to remove a program that was unpublished or deleted.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // Rate-limit counters (problem reports) carry an epoch-seconds expiry; DynamoDB deletes them.
+      timeToLiveAttribute: RATE_LIMIT_EXPIRY_ATTRIBUTE,
       deletionProtection: config.table.deletionProtection,
       removalPolicy: config.removalPolicy,
     });

@@ -94,13 +94,14 @@ describe('functions', () => {
     }
   });
 
-  it('receive the table name and the pending-listing limit, and nothing about search (listing side)', () => {
+  it('receive the table name, the pending-listing limit and where search is, for the duplicate lookup (listing side)', () => {
     for (const stage of [dev, prod]) {
       const names = directoryFunctionNames.filter((fn) => directoryFunctions[fn].environment === 'listings');
-      expect(names).toHaveLength(9);
+      expect(names).toHaveLength(12);
       for (const name of names) {
         const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-        expect(Object.keys(variables).sort(), name).toEqual(['MAX_PENDING_LISTINGS', 'NODE_OPTIONS', 'PROGRAMS_TABLE']);
+        expect(Object.keys(variables).sort(), name).toEqual(['MAX_PENDING_LISTINGS', 'NODE_OPTIONS', 'OPENSEARCH_AUTH', 'OPENSEARCH_URL', 'PROGRAMS_TABLE', 'SEARCH_INDEX_ALIAS']);
+        expect(variables.OPENSEARCH_AUTH, name).toBe('sigv4');
         expect(variables.MAX_PENDING_LISTINGS, name).toBe(String(stage.config.listings.maxPendingPerProvider));
         expect(JSON.stringify(variables.PROGRAMS_TABLE), name).toContain(`IopDirectory-${stage.config.stage}-Stateful`);
       }
@@ -233,13 +234,18 @@ describe('HTTP API', () => {
           'GET /v1/review/queue',
           'POST /v1/review/{id}/approve',
           'POST /v1/review/{id}/reject',
+          'POST /v1/review/{id}/convert',
+          'POST /v1/listings/{id}/confirm',
+          'POST /v1/programs/{id}/claims',
+          'GET /v1/review/expiring',
         ].sort(),
       );
       for (const [routeKey, route] of Object.entries(byKey)) {
         if (protectedKeys.includes(routeKey)) {
           expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
         } else {
-          expect(routeKey).toMatch(/^GET \/v1\/(programs|openapi)/);
+          // Public: search reads, and the one anonymous write, problem reports.
+          expect(routeKey).toMatch(/^(GET \/v1\/(programs|openapi)|POST \/v1\/programs\/\{id\}\/reports$)/);
           expect(route.Properties?.AuthorizationType ?? 'NONE', routeKey).toBe('NONE');
           expect(route.Properties, routeKey).not.toHaveProperty('AuthorizerId');
         }
@@ -279,7 +285,7 @@ describe('HTTP API', () => {
         AllowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
         // Browsers must be allowed to send the bearer token and the listing preconditions, and to read the ETag.
         AllowHeaders: expect.arrayContaining(['authorization', 'content-type', 'if-match', 'idempotency-key']),
-        ExposeHeaders: expect.arrayContaining(['etag', 'location']),
+        ExposeHeaders: expect.arrayContaining(['etag', 'location', 'retry-after']),
       });
     }
   });

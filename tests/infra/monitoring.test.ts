@@ -108,12 +108,16 @@ describe('alarms', () => {
   it('all notify the one alarm topic, which is KMS-encrypted and refuses non-TLS publishers', () => {
     for (const stage of each()) {
       const topics = resourcesOfType(stage.api, 'AWS::SNS::Topic');
-      expect(topics).toHaveLength(1);
-      const [topicId, topic] = topics[0]!;
+      // The alarm topic, and the expiry watch's summary topic (its own test covers it).
+      expect(topics).toHaveLength(2);
+      const alarmTopics = topics.filter(([, topic]) => String(topic.Properties?.TopicName).endsWith('-alarms'));
+      expect(alarmTopics).toHaveLength(1);
+      const [topicId, topic] = alarmTopics[0]!;
       expect(topic.Properties?.KmsMasterKeyId).toBeDefined();
       const found = alarms(stage);
-      // Two per function, plus DLQ depth, iterator age, 5xx rate, p99 latency, red, yellow, free storage.
-      expect(found.length).toBe(directoryFunctionNames.length * 2 + 7);
+      // Two per function, plus DLQ depth, iterator age, 5xx rate, p99 latency, red, yellow, free
+      // storage, and the daily expiry summary's own failure alarm.
+      expect(found.length).toBe(directoryFunctionNames.length * 2 + 8);
       for (const alarm of found) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId }]);
 
       const policies = resourcesOfType(stage.api, 'AWS::SNS::TopicPolicy').map(([, policy]) => JSON.stringify(policy.Properties));

@@ -3,7 +3,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directoryFunctionNames, directoryFunctions, dynamoDbPermissions, type DirectoryFunctionName } from '../../infra/config/functions';
+import { directoryFunctionNames, directoryFunctions, dynamoDbPermissions, openSearchPermissions, type DirectoryFunctionName } from '../../infra/config/functions';
 import type { StageName } from '../../infra/config/stages';
 import { asArray, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
@@ -110,6 +110,8 @@ describe('IAM', () => {
       expect(actionsOf(policyOf(stage, 'openapi-document'))).toEqual(base);
       expect(actionsOf(policyOf(stage, 'search-programs'))).toEqual([...base, 'es:ESHttpGet', 'es:ESHttpPost'].sort());
       expect(actionsOf(policyOf(stage, 'get-program'))).toEqual([...base, 'es:ESHttpGet', 'es:ESHttpPost'].sort());
+      // Problem reports: a search lookup, a conditional put and a counter update; no table reads.
+      expect(actionsOf(policyOf(stage, 'submit-report'))).toEqual([...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'es:ESHttpGet', 'es:ESHttpPost'].sort());
       expect(actionsOf(policyOf(stage, 'index-stream'))).toEqual(
         [
           ...base,
@@ -129,7 +131,13 @@ describe('IAM', () => {
       );
       for (const name of listingFunctionNames) {
         const tableActions = [...dynamoDbPermissions[directoryFunctions[name].dynamoDbAccess]];
-        expect(actionsOf(policyOf(stage, name)), name).toEqual([...base, ...tableActions].sort());
+        const searchActions = openSearchPermissions[directoryFunctions[name].openSearchAccess].flatMap((permission) => permission.actions);
+        expect(actionsOf(policyOf(stage, name)), name).toEqual([...base, ...tableActions, ...searchActions].sort());
+      }
+      // Of the listing functions, only creating and replacing a listing read search (the duplicate check).
+      expect(listingFunctionNames.filter((name) => directoryFunctions[name].openSearchAccess !== 'none').sort()).toEqual(['create-listing', 'update-listing']);
+      for (const name of ['create-listing', 'update-listing'] as const) {
+        expect(actionsOf(policyOf(stage, name)).filter((action) => action.startsWith('es:')), name).toEqual(['es:ESHttpGet', 'es:ESHttpPost']);
       }
       // Only the listing functions touch the table itself; the indexer only reads its stream.
       const tableUsers = directoryFunctionNames.filter((name) => actionsOf(policyOf(stage, name)).some((action) => /^dynamodb:(GetItem|Query)$/.test(action)));
@@ -168,6 +176,18 @@ describe('IAM', () => {
     }
   });
 
+  it('scopes the report writer to the base table (no index)', () => {
+    for (const stage of each()) {
+      const tableArns = policyOf(stage, 'submit-report')
+        .map(({ statement }) => statement)
+        .filter((statement) => asArray(statement.Action).some((action) => String(action).startsWith('dynamodb:')))
+        .flatMap((statement) => asArray(statement.Resource).map(renderCfn));
+      expect(tableArns).toHaveLength(1);
+      expect(tableArns[0]).toMatch(/Programs[0-9A-F]{8}Arn/);
+      expect(tableArns[0]).not.toContain('/index/');
+    }
+  });
+
   it('scopes the importer to the base table (no index) and to the imports/ and reports/ prefixes', () => {
     for (const stage of each()) {
       const statements = policyOf(stage, 'import-from-s3').map(({ statement }) => statement);
@@ -201,6 +221,13 @@ describe('IAM', () => {
           const resources = asArray(statement.Resource);
           if (resources.includes('*')) {
             expect(asArray(statement.Action).sort(), name).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+            continue;
+          }
+          if (asArray(statement.Action).some((action) => String(action).startsWith('es:'))) {
+            // The duplicate check of create and update: reads of the search domain, nothing else.
+            expect(['create-listing', 'update-listing'], name).toContain(name);
+            expect(asArray(statement.Action).sort(), name).toEqual(['es:ESHttpGet', 'es:ESHttpPost']);
+            for (const resource of resources.map(renderCfn)) expect(resource, name).toMatch(/:domain\/iop-directory-[a-z]+(\/\*)?$/);
             continue;
           }
           for (const resource of resources.map(renderCfn)) expect(resource, name).not.toContain('*');
@@ -298,7 +325,7 @@ describe('cdk-nag AwsSolutions', () => {
         `IopDirectory-${stage}-Api/ImportFromS3/Role AwsSolutions-IAM5[Resource::<import bucket>/imports/*]`,
         `IopDirectory-${stage}-Api/ImportFromS3/Role AwsSolutions-IAM5[Resource::<import bucket>/reports/*]`,
         ...functionRoles.map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::*]`),
-        ...['GetProgram', 'IndexStream', 'SearchPrograms'].map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/*]`),
+        ...['CreateListing', 'ExpiringPrograms', 'ExpirySummary', 'GetProgram', 'IndexStream', 'SearchPrograms', 'SubmitReport', 'UpdateListing'].map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/*]`),
         `IopDirectory-${stage}-Api/IndexStream/Role AwsSolutions-IAM5[Resource::<domain>/programs-*]`,
         `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS1`,
         // MFA stays optional; the Plus plan's threat protection covers risky sign-ins instead.

@@ -64,6 +64,12 @@ describe('programs table', () => {
     }
   });
 
+  it('expires rate-limit counters through TTL on expiresAt', () => {
+    for (const stage of [dev, prod]) {
+      expect(onlyResource(stage.stateful, 'AWS::DynamoDB::Table').Properties?.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    }
+  });
+
   it('is retained and deletion-protected in prod only', () => {
     const prodTable = onlyResource(prod.stateful, 'AWS::DynamoDB::Table');
     expect(prodTable.DeletionPolicy).toBe('Retain');

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { programIdFor } from '../../functions/domain/program-id';
+import { importFile } from '../../seed/import-file';
 import { api } from '../support/http';
+import { importScratch } from '../support/import-files';
 import { providerToken, reviewerToken } from '../support/tokens';
 
 type Caller = 'anonymous' | 'owner' | 'otherProvider' | 'reviewer';
@@ -12,8 +15,11 @@ const body = {
 };
 
 const tokens: Partial<Record<Caller, string>> = {};
+const { writeNdjson } = importScratch('iop-matrix-');
 let listingId = '';
 let toReject = '';
+let programId = '';
+const claimIds: Partial<Record<Caller, string>> = {};
 
 beforeAll(async () => {
   tokens.owner = await providerToken(`matrix-owner-${process.pid}`);
@@ -21,6 +27,9 @@ beforeAll(async () => {
   tokens.reviewer = await reviewerToken(`matrix-reviewer-${process.pid}`);
   listingId = (await api<{ id: string }>('POST', '/v1/listings', { token: tokens.owner, body })).body.id;
   toReject = (await api<{ id: string }>('POST', '/v1/listings', { token: tokens.owner, body: { ...body, name: 'To Reject' } })).body.id;
+  const file = writeNdjson('matrix.ndjson', [JSON.stringify({ ...body, externalId: 'matrix-1', name: 'Authorization Matrix Import' })]);
+  await importFile(file, { format: 'native', source: 'test-matrix' });
+  programId = programIdFor('test-matrix', 'matrix-1');
 });
 
 /**
@@ -36,6 +45,10 @@ const matrix: [string, string, () => string, Record<Caller, number>, unknown?][]
   ['PUT', 'edit a listing', () => `/v1/listings/${listingId}`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }, body],
   ['POST', 'approve', () => `/v1/review/${listingId}/approve`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
   ['POST', 'reject', () => `/v1/review/${toReject}/reject`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }, { reason: 'Incomplete' }],
+  ['POST', 'confirm a listing', () => `/v1/listings/${listingId}/confirm`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }],
+  ['POST', 'claim a program', () => `/v1/programs/${programId}/claims`, { anonymous: 401, owner: 201, otherProvider: 201, reviewer: 201 }, { role: 'director' }],
+  ['POST', 'approve a claim', () => `/v1/review/${claimIds.owner}/approve`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
+  ['POST', 'reject a claim', () => `/v1/review/${claimIds.otherProvider}/reject`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }, { reason: 'Another claim was approved' }],
   ['DELETE', 'archive', () => `/v1/listings/${listingId}`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }],
   ['POST', 'create a listing', () => '/v1/listings', { anonymous: 401, owner: 201, otherProvider: 201, reviewer: 201 }, body],
 ];
@@ -46,6 +59,7 @@ describe('authorization matrix', () => {
       const headers = method === 'PUT' ? { 'if-match': '*' } : undefined;
       const response = await api(method, path(), { token: tokens[caller], body: requestBody, headers });
       expect({ caller, status: response.status }).toEqual({ caller, status });
+      if (response.status === 201 && typeof response.body?.id === 'string' && response.body.id.startsWith('clm_')) claimIds[caller] = response.body.id;
       if (status >= 400) {
         const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' }[status];
         expect(response.body).toMatchObject({ error: { code } });

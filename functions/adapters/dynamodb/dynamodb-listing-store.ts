@@ -1,8 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Listing } from '../../domain/listing';
-import type { ListingStore, Page } from '../../ports/listing-store';
+import type { ListingStore, Page, QueueEntry } from '../../ports/listing-store';
+import { fromClaimItem, isClaimItem } from './claim-item';
+import { fromReportItem, isReportItem } from './dynamodb-report-store';
 import { fromListingItem, isListingItem, listingKey, OWNER_INDEX, ownerPartition, REVIEW_QUEUE_INDEX, reviewQueuePartition, toListingItem } from './listing-item';
+import { isConditionFailure } from './condition-failure';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
 
 export class DynamoDbListingStore implements ListingStore {
@@ -29,13 +31,14 @@ export class DynamoDbListingStore implements ListingStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
 
   async listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>> {
-    return this.queryPage(OWNER_INDEX, ownerPartition(ownerId), page, false);
+    const result = await this.queryPage(OWNER_INDEX, ownerPartition(ownerId), page, false);
+    return { items: result.items.filter(isListingItem).map(fromListingItem), nextCursor: result.nextCursor };
   }
 
   async countPendingByOwner(ownerId: string): Promise<number> {
@@ -60,11 +63,18 @@ export class DynamoDbListingStore implements ListingStore {
     return count;
   }
 
-  async reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<Listing>> {
-    return this.queryPage(REVIEW_QUEUE_INDEX, reviewQueuePartition, page, true);
+  async reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<QueueEntry>> {
+    const result = await this.queryPage(REVIEW_QUEUE_INDEX, reviewQueuePartition, page, true);
+    const items = result.items.flatMap((item): QueueEntry[] => {
+      if (isListingItem(item)) return [{ kind: 'listing', listing: fromListingItem(item) }];
+      if (isClaimItem(item)) return [{ kind: 'claim', claim: fromClaimItem(item) }];
+      if (isReportItem(item)) return [{ kind: 'report', report: fromReportItem(item) }];
+      return [];
+    });
+    return { items, nextCursor: result.nextCursor };
   }
 
-  private async queryPage(indexName: string, partition: string, page: { limit: number; cursor?: string }, oldestFirst: boolean): Promise<Page<Listing>> {
+  private async queryPage(indexName: string, partition: string, page: { limit: number; cursor?: string }, oldestFirst: boolean): Promise<Page<Record<string, unknown>>> {
     const partitionKey = indexName === OWNER_INDEX ? 'gsi1pk' : 'gsi2pk';
     const response = await this.client.send(
       new QueryCommand({
@@ -78,6 +88,6 @@ export class DynamoDbListingStore implements ListingStore {
         ExclusiveStartKey: decodePageCursor(page.cursor),
       }),
     );
-    return { items: (response.Items ?? []).map(fromListingItem), nextCursor: encodePageCursor(response.LastEvaluatedKey) };
+    return { items: response.Items ?? [], nextCursor: encodePageCursor(response.LastEvaluatedKey) };
   }
 }

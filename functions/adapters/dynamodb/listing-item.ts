@@ -2,7 +2,7 @@ import type { Listing } from '../../domain/listing';
 
 export const OWNER_INDEX = 'gsi1';
 export const REVIEW_QUEUE_INDEX = 'gsi2';
-const REVIEW_QUEUE_KEY = 'REVIEW_QUEUE';
+export const REVIEW_QUEUE_KEY = 'REVIEW_QUEUE';
 
 export const listingKey = (id: string) => ({ pk: `LISTING#${id}`, sk: 'LISTING' });
 export const ownerPartition = (ownerId: string) => `OWNER#${ownerId}`;

@@ -13,10 +13,11 @@ export async function* scanLiveListings(client: DynamoDBDocumentClient, tableNam
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#kind = :listing AND #status <> :archived AND attribute_exists(#live)',
+        // A claimed program's listing is served (and exported) as the program itself.
+        FilterExpression: '#kind = :listing AND #status <> :archived AND attribute_exists(#live) AND attribute_not_exists(#programId)',
         // Only the live version travels: pending edits and history can be large and are not public.
         ProjectionExpression: '#live, #revision',
-        ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status', '#live': 'live', '#revision': 'revision' },
+        ExpressionAttributeNames: { '#kind': 'kind', '#status': 'status', '#live': 'live', '#revision': 'revision', '#programId': 'programId' },
         ExpressionAttributeValues: { ':listing': 'listing', ':archived': 'archived' },
         ExclusiveStartKey: startKey,
       }),

@@ -52,6 +52,8 @@ function listingChange(item: Record<string, unknown>, removed: boolean): Decoded
   if (typeof listing.id !== 'string' || typeof listing.revision !== 'number') {
     return { kind: 'malformed', reason: 'listing image lacks id or revision' };
   }
+  // A claimed program's listing is served as the program (its own item, its own versions).
+  if (listing.programId) return { kind: 'ignored' };
   if (removed) {
     return { kind: 'change', change: { kind: 'remove', id: listing.id, version: listing.revision + 1 } };
   }

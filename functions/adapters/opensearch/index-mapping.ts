@@ -2,7 +2,7 @@
  * Settings and mappings of the programs index. A change here ships as a new versioned index
  * behind the search alias; bump MAPPING_VERSION with it.
  */
-export const MAPPING_VERSION = 2;
+export const MAPPING_VERSION = 3;
 
 const keyword = { type: 'keyword' } as const;
 
@@ -63,6 +63,9 @@ export const programIndexBody = {
       serviceStates: keyword,
       dataAsOf: { type: 'date', format: 'strict_date' },
       verifiedAt: { type: 'date', format: 'strict_date_optional_time' },
+      /** Matching keys (address-key.ts): street1 + zip and name + zip, normalised; duplicate checks look them up. */
+      streetKey: keyword,
+      nameKey: keyword,
       program: { type: 'object', enabled: false },
     },
   },

@@ -3,7 +3,7 @@ import { DependencyUnavailableError } from '../../domain/errors';
 import { haversineMiles } from '../../domain/geo';
 import { inContractOrder, type PublicProgram } from '../../domain/program';
 import { FACET_NAMES, type Facets, type ProgramHit, type SearchCriteria, type SearchPage } from '../../domain/search-criteria';
-import type { IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
+import type { AddressMatch, IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
 import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
 import { buildSearchBody } from './search-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
@@ -30,7 +30,7 @@ function isConnectionProblem(error: unknown): boolean {
 }
 
 /** Network failures and overload become 503s at the edge; everything else stays a bug. */
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
+export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -97,6 +97,23 @@ export class OpenSearchSearchIndex implements SearchIndex {
       if (item.status === 409 && item.error?.type === 'version_conflict_engine_exception') return { status: 'stale' };
       return { status: 'failed', reason: `${item.status} ${item.error?.type ?? ''}: ${item.error?.reason ?? 'unknown error'}` };
     });
+  }
+
+  /**
+   * Published documents with this street key. An address holds a handful of programs at most, so
+   * one page of 50 is every candidate in practice.
+   */
+  async findByAddress(streetKey: string): Promise<AddressMatch[]> {
+    const body = {
+      size: 50,
+      query: { bool: { filter: [{ term: { published: true } }, { term: { streetKey } }] } },
+      _source: ['nameKey', 'program.source'],
+      sort: [{ id: 'asc' }],
+    };
+    // A check beside a submission, not the submission itself: it must not hold a provider's request for long.
+    const response = await guarded(() => this.client.search({ index: this.alias, body: body as never }, { requestTimeout: 3_000, maxRetries: 1 }));
+    const hits = response.body.hits.hits as unknown as { _id: string; _source?: { nameKey?: string; program?: { source?: string } } }[];
+    return hits.map((hit) => ({ id: hit._id, nameKey: hit._source?.nameKey, source: hit._source?.program?.source ?? '' }));
   }
 
   private toResult(hit: Hit, criteria: SearchCriteria): ProgramHit {

@@ -1,3 +1,4 @@
+import { nameKey, streetKey } from '../../domain/address-key';
 import { effectiveLicenses, minutesOfDay, toPublicProgram, type Program, type PublicProgram } from '../../domain/program';
 import { sessionTimesOf } from '../../domain/session-times';
 
@@ -32,6 +33,9 @@ export interface ProgramDocument {
   serviceStates?: string[];
   dataAsOf?: string;
   verifiedAt?: string;
+  /** Matching keys (address-key.ts): how a new listing finds the published program it duplicates. */
+  streetKey?: string;
+  nameKey?: string;
   program?: PublicProgram;
 }
 
@@ -72,6 +76,8 @@ export function toProgramDocument(program: Program): ProgramDocument {
     // As the public sees it: a program stored before dataAsOf existed shows its last write's date.
     dataAsOf: publicProgram.dataAsOf,
     verifiedAt: program.verifiedAt,
+    streetKey: streetKey(program.address.street1, program.address.zip),
+    nameKey: nameKey(program.name, program.address.zip),
     program: publicProgram,
   };
 }

@@ -81,6 +81,7 @@ export function filterClauses(filters: SearchFilters, today: string): Map<keyof 
     clauses.set('sessionWindow', { nested: { path: 'sessions', query: { bool: { filter: parts } } } });
   }
   if (filters.acceptingNewPatients) clauses.set('acceptingNewPatients', { term: { acceptingNewPatients: true } });
+  if (filters.verifiedSince) clauses.set('verifiedSince', { range: { verifiedAt: { gte: filters.verifiedSince } } });
   return clauses;
 }
 

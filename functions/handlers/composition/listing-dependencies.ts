@@ -1,13 +1,35 @@
 import { documentClient } from '../../adapters/dynamodb/client';
+import { DynamoDbClaimStore } from '../../adapters/dynamodb/dynamodb-claim-store';
 import { DynamoDbListingStore } from '../../adapters/dynamodb/dynamodb-listing-store';
+import { DynamoDbProgramStore } from '../../adapters/dynamodb/dynamodb-program-store';
+import { openSearchClient } from '../../adapters/opensearch/client';
+import { OpenSearchSearchIndex } from '../../adapters/opensearch/opensearch-search-index';
 import { dynamoDbConfig } from '../../config/dynamodb-config';
 import { listingsConfig } from '../../config/listings-config';
+import { openSearchConfig } from '../../config/opensearch-config';
 import { zipDirectory } from '../../geo/zip-table';
+import { currentLogger } from '../../observability/telemetry';
 import type { ListingDependencies } from '../../use-cases/listings/listing-dependencies';
+
+const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 
 /** Composition root of the listing handlers: built once per process, at module load. */
 export const listingDependencies: ListingDependencies = {
   listings: new DynamoDbListingStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
+  programs: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
+  claims: new DynamoDbClaimStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
   zips: zipDirectory,
+  // The duplicate check of new listings (create and update only need it). A failed lookup is
+  // logged here; the use case then submits the listing unflagged.
+  index: {
+    findByAddress: async (streetKey) => {
+      try {
+        return await searchIndex.findByAddress(streetKey);
+      } catch (error) {
+        currentLogger().warn('Duplicate check failed: the listing is submitted without a duplicate flag', { streetKey, error: String(error) });
+        throw error;
+      }
+    },
+  },
   maxPendingPerProvider: listingsConfig.MAX_PENDING_LISTINGS,
 };

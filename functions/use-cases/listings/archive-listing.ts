@@ -1,3 +1,4 @@
+import { PreconditionFailedError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { type Listing } from '../../domain/listing';
 import { ownedListing, requireNotArchived, requireRevision, saveOver, type SavedListing } from './listing-access';
@@ -14,6 +15,7 @@ export async function archiveListing(
   requireNotArchived(listing);
   requireRevision(listing, ifMatch);
   const now = nowIso(deps);
+  if (listing.programId) await archiveOwnedProgram(listing, now, deps);
   const next: Listing = {
     ...listing,
     status: 'archived',
@@ -24,4 +26,17 @@ export async function archiveListing(
     history: [...listing.history, { at: now, actor: identity.sub, role: 'provider', action: 'archived' }],
   };
   return saveOver(listing, next, deps);
+}
+
+/**
+ * The owner of a claimed program archiving its listing takes the program out of search (it is
+ * the same program): the program is archived first, so a crash leaves the listing to archive again.
+ */
+async function archiveOwnedProgram(listing: Listing, now: string, deps: ListingDependencies): Promise<void> {
+  const program = await deps.programs.get(listing.programId!);
+  if (!program || program.ownedBy !== listing.id || program.status === 'archived') return;
+  const archived = { ...program, status: 'archived' as const, version: program.version + 1, updatedAt: now };
+  if (!(await deps.programs.replace(archived, program.version))) {
+    throw new PreconditionFailedError('The program changed meanwhile; archive the listing again', [{ path: 'id', message: 'changed meanwhile' }]);
+  }
 }

@@ -3,6 +3,7 @@ import { contentHash } from '../../domain/content-hash';
 import { ConflictError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { changedFields, toListingView, type Listing, type ListingView } from '../../domain/listing';
+import { likelyDuplicateOf } from './likely-duplicate';
 import { etagOf, requirePendingCapacity } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 import { validateSubmission } from './validate-submission';
@@ -37,12 +38,14 @@ export async function createListing(
   }
   const pending = validateSubmission(body, deps.zips);
   await requirePendingCapacity(identity.sub, deps);
+  const duplicateOf = await likelyDuplicateOf(id, pending, deps);
   const now = nowIso(deps);
   const listing: Listing = {
     id,
     ownerId: identity.sub,
     status: 'pending_review',
     pending,
+    ...(duplicateOf && { likelyDuplicateOf: duplicateOf }),
     revision: 1,
     submittedAt: now,
     createdAt: now,

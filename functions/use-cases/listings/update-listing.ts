@@ -1,5 +1,6 @@
 import type { Identity } from '../../domain/identity';
 import { changedFields, type Listing } from '../../domain/listing';
+import { likelyDuplicateOf } from './likely-duplicate';
 import { ownedListing, requireNotArchived, requirePendingCapacity, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 import { validateSubmission } from './validate-submission';
@@ -20,11 +21,14 @@ export async function updateListing(
   requireRevision(listing, ifMatch);
   const pending = validateSubmission(body, deps.zips);
   if (!listing.pending) await requirePendingCapacity(identity.sub, deps);
+  // A claimed program's listing is that program: only a listing of its own is checked, afresh with every edit.
+  const duplicateOf = listing.programId ? listing.likelyDuplicateOf : await likelyDuplicateOf(listing.id, pending, deps);
   const now = nowIso(deps);
   const next: Listing = {
     ...listing,
     status: 'pending_review',
     pending,
+    likelyDuplicateOf: duplicateOf,
     revision: listing.revision + 1,
     submittedAt: listing.pending ? listing.submittedAt : now,
     updatedAt: now,
