@@ -172,7 +172,13 @@ describe('claims', () => {
   it('queues an anonymous problem report beside listings and claims, and resolves it from the queue', async () => {
     await importRows('reported.ndjson', [imported('kona-4', { address: { street1: '74-5599 Luhia St', city: 'Kailua Kona', state: 'HI', zip: ZIP } })]);
     const programId = programIdFor(SOURCE, 'kona-4');
-    const report = await api('POST', `/v1/programs/${programId}/reports`, { body: { category: 'wrong_phone', message: 'The number rings a bakery <b>really</b>' } });
+    const send = () => api('POST', `/v1/programs/${programId}/reports`, { body: { category: 'wrong_phone', message: 'The number rings a bakery <b>really</b>' } });
+    let report = await send();
+    if (report.status === 429) {
+      // Other test files report from 127.0.0.1 too (5 a minute per address): wait for the next window.
+      await new Promise((resolve) => setTimeout(resolve, Number(report.headers.get('retry-after') ?? 60) * 1000 + 500));
+      report = await send();
+    }
     expect(report.status).toBe(202);
     const queue = await api('GET', '/v1/review/queue?limit=100', { token: await reviewer() });
     expect(queue.body.items).toContainEqual(
@@ -184,5 +190,5 @@ describe('claims', () => {
     const after = await api('GET', '/v1/review/queue?limit=100', { token: await reviewer() });
     expect((after.body.items as { id: string }[]).map((item) => item.id)).not.toContain(report.body.id);
     expect((await api('POST', `/v1/review/${report.body.id}/reject`, { token: await reviewer(), body: { reason: 'again' } })).status).toBe(409);
-  });
+  }, 120_000);
 });

@@ -45,6 +45,9 @@ const matrix: [string, string, () => string, Record<Caller, number>, unknown?][]
   ['PUT', 'edit a listing', () => `/v1/listings/${listingId}`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }, body],
   ['POST', 'approve', () => `/v1/review/${listingId}/approve`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
   ['POST', 'reject', () => `/v1/review/${toReject}/reject`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }, { reason: 'Incomplete' }],
+  ['GET', 'read the expiry watch', () => '/v1/review/expiring?within=30', { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
+  // Published, not waiting for review and not flagged: reviewers may ask, and are told it cannot be converted.
+  ['POST', 'convert a listing to a claim', () => `/v1/review/${listingId}/convert`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 409 }],
   ['POST', 'confirm a listing', () => `/v1/listings/${listingId}/confirm`, { anonymous: 401, otherProvider: 404, reviewer: 404, owner: 200 }],
   ['POST', 'claim a program', () => `/v1/programs/${programId}/claims`, { anonymous: 401, owner: 201, otherProvider: 201, reviewer: 201 }, { role: 'director' }],
   ['POST', 'approve a claim', () => `/v1/review/${claimIds.owner}/approve`, { anonymous: 401, owner: 403, otherProvider: 403, reviewer: 200 }],
@@ -61,7 +64,7 @@ describe('authorization matrix', () => {
       expect({ caller, status: response.status }).toEqual({ caller, status });
       if (response.status === 201 && typeof response.body?.id === 'string' && response.body.id.startsWith('clm_')) claimIds[caller] = response.body.id;
       if (status >= 400) {
-        const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found' }[status];
+        const code = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' }[status];
         expect(response.body).toMatchObject({ error: { code } });
       }
     }
