@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionalPut } from './conditional-put';
 import type { Claim } from '../../domain/claim';
 import type { ClaimStore } from '../../ports/claim-store';
 import { claimKey, fromClaimItem, isClaimItem, toClaimItem } from './claim-item';
-import { isConditionFailure } from './condition-failure';
 
 export class DynamoDbClaimStore implements ClaimStore {
   constructor(
@@ -16,20 +16,6 @@ export class DynamoDbClaimStore implements ClaimStore {
   }
 
   async save(claim: Claim, expectedRevision: number | 'absent'): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toClaimItem(claim),
-          ...(expectedRevision === 'absent'
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#revision = :expected', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':expected': expectedRevision } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionalPut(this.client, this.tableName, toClaimItem(claim), 'revision', expectedRevision);
   }
 }

@@ -1,10 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionalPut } from './conditional-put';
 import type { Listing } from '../../domain/listing';
 import type { ListingStore, Page, QueueEntry } from '../../ports/listing-store';
 import { fromClaimItem, isClaimItem } from './claim-item';
 import { fromReportItem, isReportItem } from './dynamodb-report-store';
 import { fromListingItem, isListingItem, listingKey, OWNER_INDEX, ownerPartition, REVIEW_QUEUE_INDEX, reviewQueuePartition, toListingItem } from './listing-item';
-import { isConditionFailure } from './condition-failure';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
 
 export class DynamoDbListingStore implements ListingStore {
@@ -19,21 +19,7 @@ export class DynamoDbListingStore implements ListingStore {
   }
 
   async save(listing: Listing, expectedRevision: number | 'absent'): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toListingItem(listing),
-          ...(expectedRevision === 'absent'
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#revision = :expected', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':expected': expectedRevision } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionalPut(this.client, this.tableName, toListingItem(listing), 'revision', expectedRevision);
   }
 
   async listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>> {

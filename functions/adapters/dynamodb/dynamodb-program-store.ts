@@ -1,8 +1,8 @@
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionalPut } from './conditional-put';
 import pLimit from 'p-limit';
 import type { Program } from '../../domain/program';
 import type { IndexSourcePage, IndexSourceScan, ProgramStore } from '../../ports/program-store';
-import { isConditionFailure } from './condition-failure';
 import { fromProgramItem, isProgramItem, toProgramItem } from './program-item';
 import { programKey } from './programs-table';
 import { indexChangeOfItem } from './stream-record';
@@ -87,21 +87,7 @@ export class DynamoDbProgramStore implements ProgramStore {
   }
 
   async replace(program: Program, expectedVersion: number | 'absent'): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toProgramItem(program),
-          ...(expectedVersion === 'absent'
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionalPut(this.client, this.tableName, { ...toProgramItem(program) }, 'version', expectedVersion);
   }
 
   async *scanAll(): AsyncIterable<Program[]> {

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conditionalPut } from './conditional-put';
 import type { Report } from '../../domain/report';
 import type { ReportStore } from '../../ports/report-store';
-import { isConditionFailure } from './condition-failure';
 import { REVIEW_QUEUE_KEY } from './listing-item';
 
 export const reportKey = (id: string) => ({ pk: `REPORT#${id}`, sk: 'REPORT' });
@@ -42,20 +42,6 @@ export class DynamoDbReportStore implements ReportStore {
   }
 
   async save(report: Report, expectedRevision: number | 'absent'): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toReportItem(report),
-          ...(expectedRevision === 'absent'
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : { ConditionExpression: '#revision = :expected', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':expected': expectedRevision } }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionalPut(this.client, this.tableName, toReportItem(report), 'revision', expectedRevision);
   }
 }
