@@ -50,6 +50,17 @@ export const SCENARIOS: Scenario[] = [
     queries: [{ q: 'recovry center' }],
   },
   {
+    // A map viewport over a metro with two filters and zoom-10 clusters over every match (contract 8).
+    key: 'bbox-2-filters-clusters',
+    label: 'bbox + 2 filters + clusters=10',
+    queries: [
+      '-74.30,40.50,-73.70,40.95', // New York
+      '-118.70,33.70,-117.90,34.30', // Los Angeles
+      '-88.00,41.60,-87.50,42.10', // Chicago
+      '-71.20,42.20,-70.90,42.45', // Boston
+    ].map((bbox) => ({ bbox, insurance: 'medicaid', levelOfCare: 'iop,outpatient', clusters: '10' })),
+  },
+  {
     // The three metros with more than 20 full pages within 50 miles even in the 15k demo dataset.
     key: 'deep-cursor',
     label: `page ${DEEP_PAGE} via cursor (limit 20)`,

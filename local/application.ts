@@ -80,6 +80,10 @@ export async function loadApplication(): Promise<LocalApplication> {
       // Anonymous problem reports: public like search, imported on first use as a cold start would.
       'POST /v1/programs/{id}/reports': async (event, context) => (await import('../functions/handlers/submit-report')).handler(event, context),
       'GET /v1/openapi.json': openApiDocument.handler,
+      // Place suggestions: public, answered from the bundled gazetteer only.
+      'GET /v1/places': async (event, context) => (await import('../functions/handlers/suggest-places')).handler(event, context),
+      // Filter labels in English or Spanish: public, from the bundled label files only.
+      'GET /v1/vocabularies': async (event, context) => (await import('../functions/handlers/vocabularies')).handler(event, context),
       // Provider and reviewer routes sit behind the JWT authorizer (the Cognito user pool in AWS).
       'POST /v1/listings': jwtRoute(() => import('../functions/handlers/create-listing')),
       'GET /v1/listings': jwtRoute(() => import('../functions/handlers/list-listings')),

@@ -30,6 +30,24 @@ export class UnknownZipError extends DomainError {
   }
 }
 
+export class UnknownPlaceError extends DomainError {
+  readonly code = 'unknown_place';
+  constructor(text: string, path = 'near') {
+    super(`Unknown place ${text}`, [{ path, message: `${text} is not a zip, city, county or state this directory knows` }]);
+  }
+}
+
+/** A place several places answer to; one detail per candidate, largest first. */
+export class AmbiguousPlaceError extends DomainError {
+  readonly code = 'ambiguous_place';
+  constructor(text: string, candidates: { kind: string; name: string; state: string }[], path = 'near') {
+    super(
+      `${text} names ${candidates.length} places; say which, e.g. "${candidates[0]?.name}, ${candidates[0]?.state}"`,
+      candidates.map((candidate) => ({ path, message: `${candidate.kind} ${candidate.name}, ${candidate.state}` })),
+    );
+  }
+}
+
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
 }

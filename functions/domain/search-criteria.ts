@@ -56,12 +56,38 @@ export interface SearchFilters {
   /** Matches `gendersAccepted`; a program that does not say is not matched. */
   gender?: Gender[];
   ownership?: Ownership[];
+  /** The state of the program's address. */
+  state?: UsState[];
 }
+
+/** A map viewport in degrees; `west > east` is a box across the antimeridian. */
+export interface BoundingBox {
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+export interface Cluster {
+  lat: number;
+  lon: number;
+  count: number;
+}
+
+export type MatchedBy = 'distance' | 'service_area';
 
 /** A search as the domain understands it, after the zip has been resolved to a point. */
 export interface SearchCriteria {
   origin?: GeoPoint;
   radiusMiles: number;
+  /** Programs inside this box (instead of an origin and radius). */
+  bbox?: BoundingBox;
+  /** `reach=state`: also match virtual programs whose service area includes this state (the origin's). */
+  reachState?: UsState;
+  /** Map zoom (0-20): geotile clusters over all matches. */
+  clusters?: number;
+  /** The box around all matches. */
+  bounds?: boolean;
   text?: string;
   filters: SearchFilters;
   sort: SortOrder;
@@ -71,11 +97,13 @@ export interface SearchCriteria {
   today: string;
 }
 
-export type ProgramHit = PublicProgram & { distanceMiles?: number };
+export type ProgramHit = PublicProgram & { distanceMiles?: number; matchedBy?: MatchedBy };
 
 export interface SearchPage {
   total: number;
   results: ProgramHit[];
   facets: Facets;
   nextCursor: string | null;
+  clusters?: Cluster[];
+  bounds?: BoundingBox | null;
 }

@@ -64,6 +64,24 @@ const integer = (check: z.ZodNumber) =>
 
 const flag = z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).transform((value) => value === 'true');
 
+/** `west,south,east,north` in degrees; west > east is a box across the antimeridian. */
+const boundingBox = z
+  .string()
+  .transform((raw, context) => {
+    const parts = raw.split(',').map((part) => part.trim());
+    if (parts.length !== 4 || parts.some((part) => !/^-?\d+(\.\d+)?$/.test(part))) {
+      context.addIssue({ code: 'custom', message: 'must be west,south,east,north: four numbers in degrees' });
+      return z.NEVER;
+    }
+    const [west, south, east, north] = parts.map(Number) as [number, number, number, number];
+    const problems: string[] = [];
+    if (Math.abs(west) > 180 || Math.abs(east) > 180) problems.push('west and east must be between -180 and 180');
+    if (Math.abs(south) > 90 || Math.abs(north) > 90) problems.push('south and north must be between -90 and 90');
+    if (south > north) problems.push('south must not be greater than north');
+    for (const message of problems) context.addIssue({ code: 'custom', message });
+    return problems.length > 0 ? z.NEVER : { west, south, east, north };
+  });
+
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM (24-hour)' });
 
 /**
@@ -75,6 +93,7 @@ export const searchQuerySchema = z
     zip: z.string().regex(/^\d{5}$/, { message: 'must be 5 digits' }).optional(),
     lat: decimal(z.number().min(-90).max(90)).optional(),
     lon: decimal(z.number().min(-180).max(180)).optional(),
+    near: z.string().trim().min(1, { message: 'must name a place' }).max(100, { message: 'must be at most 100 characters' }).optional(),
     radius: decimal(z.number().gt(0, { message: 'must be greater than 0' }).max(500, { message: 'must be at most 500' })).optional(),
     q: z.string().trim().min(1).max(200).optional(),
     levelOfCare: listOf(LEVELS_OF_CARE).optional(),
@@ -97,6 +116,11 @@ export const searchQuerySchema = z
     population: listOf(POPULATIONS).optional(),
     gender: listOf(GENDERS).optional(),
     ownership: listOf(OWNERSHIP).optional(),
+    state: listOf(US_STATES).optional(),
+    bbox: boundingBox.optional(),
+    clusters: integer(z.number().int().max(20, { message: 'must be a map zoom, 0-20' })).optional(),
+    bounds: flag.optional(),
+    reach: z.enum(['state'], { message: "must be 'state'" }).optional(),
     sort: z.enum(['distance', 'name', 'relevance']).optional(),
     limit: integer(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' })).optional(),
     cursor: z.string().min(1).max(2000).optional(),
@@ -109,12 +133,22 @@ export const searchQuerySchema = z
       const missing = query.lat === undefined ? 'lat' : 'lon';
       context.addIssue({ code: 'custom', path: [missing], message: `${missing} is required with ${missing === 'lat' ? 'lon' : 'lat'}` });
     }
-    const hasLocation = query.zip !== undefined || query.lat !== undefined || query.lon !== undefined;
+    if (query.near !== undefined && (query.zip !== undefined || query.lat !== undefined || query.lon !== undefined)) {
+      context.addIssue({ code: 'custom', path: ['near'], message: 'give either near, zip, or lat and lon, not several' });
+    }
+    const hasLocation = query.zip !== undefined || query.lat !== undefined || query.lon !== undefined || query.near !== undefined;
     if (query.radius !== undefined && !hasLocation) {
       context.addIssue({ code: 'custom', path: ['radius'], message: 'radius needs a location (zip, or lat and lon)' });
     }
     if (query.sort === 'distance' && !hasLocation) {
       context.addIssue({ code: 'custom', path: ['sort'], message: 'sort=distance needs a location (zip, or lat and lon)' });
+    }
+    // A viewport replaces a location and radius.
+    if (query.bbox !== undefined && hasLocation) {
+      context.addIssue({ code: 'custom', path: ['bbox'], message: 'bbox replaces a location: give either bbox or a location (zip, lat and lon, near), not both' });
+    }
+    if (query.reach !== undefined && !hasLocation) {
+      context.addIssue({ code: 'custom', path: ['reach'], message: 'reach=state needs a location (zip or near)' });
     }
   });
 

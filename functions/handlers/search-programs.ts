@@ -4,6 +4,7 @@ import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../adapters/opensearch/opensearch-search-index';
 import { openSearchConfig } from '../config/opensearch-config';
 import { searchQuerySchema } from '../domain/search-query';
+import { placeDirectory } from '../geo/place-directory';
 import { zipDirectory } from '../geo/zip-table';
 import { httpErrors } from '../http/http-errors';
 import { jsonResponse } from '../http/json-response';
@@ -22,7 +23,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .handler(async (event) => {
     const startedAt = performance.now();
     const query = parseInput(searchQuerySchema, event.queryStringParameters ?? {}, 'query parameters');
-    const response = await searchPrograms(query, { index: searchIndex, zips: zipDirectory });
+    const response = await searchPrograms(query, { index: searchIndex, zips: zipDirectory, places: placeDirectory });
     recordSearch(metrics, startedAt, response.total);
     return jsonResponse(200, response);
   });

@@ -19,14 +19,37 @@ export const publicProgramSchema = programRecordSchema.safeExtend({
 
 export const programHitSchema = publicProgramSchema.extend({
   distanceMiles: z.number().optional().describe('Great-circle distance from the origin, when a location was given'),
+  matchedBy: z
+    .enum(['distance', 'service_area'])
+    .optional()
+    .describe('With reach=state: `distance` when within the radius, else `service_area` (a virtual program serving the origin state)'),
 });
+
+const boundingBoxSchema = z.object({ west: z.number(), south: z.number(), east: z.number(), north: z.number() });
 
 export const searchResponseSchema = z.object({
   total: z.number().int().describe('Exact number of matching programs'),
-  origin: z.object({ zip: z.string().optional(), lat: z.number(), lon: z.number() }).nullable(),
+  origin: z
+    .object({
+      zip: z.string().optional(),
+      kind: z.enum(['zip', 'city', 'county', 'state']).optional().describe('With `near`: the kind of place resolved'),
+      name: z.string().optional().describe('With `near`: the place resolved (`Burlington`, `Queens County`, `Vermont`)'),
+      state: z.string().optional().describe('With `near`: its state'),
+      lat: z.number(),
+      lon: z.number(),
+    })
+    .nullable(),
   results: z.array(programHitSchema),
   facets: z.object(Object.fromEntries(FACET_NAMES.map((name) => [name, z.record(z.string(), z.number().int())]))),
   nextCursor: z.string().nullable(),
+  clusters: z
+    .array(z.object({ lat: z.number(), lon: z.number(), count: z.number().int() }))
+    .optional()
+    .describe('With clusters=Z: one per zoom-Z map tile holding matches, at the centroid of its matches; counts add up to total'),
+  bounds: boundingBoxSchema
+    .nullable()
+    .optional()
+    .describe('With bounds=true: the box around all matches (west > east when it is tighter across the antimeridian); null when nothing matches'),
 });
 
 export const errorResponseSchema = z.object({
@@ -34,6 +57,8 @@ export const errorResponseSchema = z.object({
     code: z.enum([
       'invalid_request',
       'unknown_zip',
+      'unknown_place',
+      'ambiguous_place',
       'unauthorized',
       'forbidden',
       'not_found',
@@ -50,6 +75,27 @@ export const errorResponseSchema = z.object({
 });
 
 export { importRecordSchema, programRecordSchema };
+
+/** `GET /v1/places` (contract 1.1, section 8). */
+export const placeSchema = z.object({
+  kind: z.enum(['zip', 'city', 'county', 'state']),
+  name: z.string().describe('The zip, the city or county (`Queens County`), or the state'),
+  state: z.string().describe('USPS state code'),
+  lat: z.number(),
+  lon: z.number(),
+});
+
+export const placesQuerySchema = z.strictObject({
+  q: z.string().trim().min(1, { message: 'must not be empty' }).max(100, { message: 'must be at most 100 characters' }),
+  limit: z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().int().min(1, { message: 'must be at least 1' }).max(20, { message: 'must be at most 20' }))
+    .optional(),
+});
+
+export const placesResponseSchema = z.object({ places: z.array(placeSchema) });
 
 export const listingViewSchema = z.object({
   id: z.string(),

@@ -7,6 +7,8 @@ import { jsonResponse } from './json-response';
 const STATUS_BY_CODE: Record<string, number> = {
   invalid_request: 400,
   unknown_zip: 400,
+  unknown_place: 400,
+  ambiguous_place: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -16,10 +16,13 @@ import {
 import { rejectionSchema } from './listing-requests';
 import { reportReceiptSchema, reportRequestDocumentSchema, reportViewSchema } from './api-schemas';
 import { expiringPageSchema } from './api-schemas';
+import { placesResponseSchema } from './api-schemas';
+import { VOCABULARY_LANGUAGES, vocabulariesResponseSchema } from '../domain/vocabularies';
 
 const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   zip: '5-digit US zip; its centroid is the origin. Not with lat/lon.',
   lat: 'Latitude of the origin (with lon).',
+  near: 'A place instead of zip or lat/lon: a zip, `City, ST`, `Name County, ST`, or a state name or code. Unknown: 400 unknown_place; ambiguous: 400 ambiguous_place with the candidates in details. `origin` names the place resolved.',
   lon: 'Longitude of the origin (with lat).',
   radius: 'Miles from the origin, greater than 0 and at most 500 (default 25).',
   q: 'Free text over name, organization and description, tolerating small typos.',
@@ -43,6 +46,11 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   population: 'Comma-separated groups the program offers programs for (e.g. veterans,lgbtq).',
   gender: 'female and/or male: programs that state they accept that gender; a program whose source does not say is not matched.',
   ownership: 'Comma-separated ownership kinds (e.g. private_nonprofit,tribal).',
+  state: 'Comma-separated state codes: programs whose address is in one of them; with or without a location.',
+  bbox: 'west,south,east,north in degrees: programs inside the box (edges included), instead of a location and radius; south <= north; west > east is a box across the antimeridian.',
+  clusters: 'Map zoom 0-20: adds clusters [{lat, lon, count}] over all matches, one per zoom tile, counts adding up to total. 400 when the searched area (bbox, radius, else the world) covers more than 10,000 tiles at that zoom.',
+  bounds: 'true: adds bounds {west, south, east, north}, the box around all matches (null when none).',
+  reach: 'state (needs zip or near; lat/lon name no state): also matches virtual programs whose serviceArea includes the origin state, however far; each result carries matchedBy (distance or service_area).',
   sort: 'distance (default with a location), name, or relevance (default with q and no location); ties by id.',
   limit: 'Page size, 1-100 (default 20).',
   cursor: 'Opaque; nextCursor of the previous page.',
@@ -185,8 +193,22 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           parameters,
           responses: {
             '200': { description: 'A page of results', content: { 'application/json': { schema: { $ref: '#/components/schemas/SearchResponse' } } } },
-            '400': { description: 'Invalid parameter (invalid_request) or unknown zip (unknown_zip)', content: errorContent },
+            '400': { description: 'Invalid parameter (invalid_request), unknown zip (unknown_zip), unknown place (unknown_place) or ambiguous place (ambiguous_place, candidates in details)', content: errorContent },
             '503': { description: 'The search engine is unavailable', content: errorContent },
+          },
+        },
+      },
+      '/v1/places': {
+        get: {
+          operationId: 'suggestPlaces',
+          summary: 'Places (zips, cities, counties, states) as a person types: exact, then prefix, then small-typo matches; states and larger places first',
+          parameters: [
+            { name: 'q', in: 'query', required: true, description: 'What the person typed so far (1-100 characters); `City, ST` narrows to a state', schema: { type: 'string', minLength: 1, maxLength: 100 } },
+            { name: 'limit', in: 'query', required: false, description: 'At most this many places (1-20, default 8)', schema: { type: 'integer', minimum: 1, maximum: 20, default: 8 } },
+          ],
+          responses: {
+            '200': { description: 'Suggested places, best first', content: { 'application/json': { schema: { $ref: '#/components/schemas/PlacesResponse' } } } },
+            '400': { description: 'Invalid q or limit (invalid_request)', content: errorContent },
           },
         },
       },
@@ -226,6 +248,19 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/v1/openapi.json': {
         get: { operationId: 'getOpenApiDocument', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
       },
+      '/v1/vocabularies': {
+        get: {
+          operationId: 'getVocabularies',
+          summary: "Every search filter's values with a plain-language label and one-sentence description, in English or Spanish",
+          description:
+            'Covers every search parameter that takes vocabulary values, in the order a search form would show them. `language` lists the languages programs name most often plus sgn (sign language); the filter itself takes any ISO 639-1 code.',
+          parameters: [{ name: 'lang', in: 'query', required: false, description: 'en (default) or es', schema: { type: 'string', enum: [...VOCABULARY_LANGUAGES], default: 'en' } }],
+          responses: {
+            '200': { description: 'The filters and their values', content: json('Vocabularies') },
+            '400': { description: 'lang other than en or es, or an unknown query parameter (invalid_request)', content: errorContent },
+          },
+        },
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token; reviewers are in the group `reviewers`' } },
@@ -241,11 +276,13 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         ImportRecord: jsonSchema(importRecordSchema, 'input'),
         Program: jsonSchema(publicProgramSchema),
         SearchResponse: jsonSchema(searchResponseSchema),
+        PlacesResponse: jsonSchema(placesResponseSchema),
         Error: jsonSchema(errorResponseSchema),
         ReportRequest: jsonSchema(reportRequestDocumentSchema, 'input'),
         ReportReceipt: jsonSchema(reportReceiptSchema),
         Report: jsonSchema(reportViewSchema),
         ExpiringPage: jsonSchema(expiringPageSchema),
+        Vocabularies: jsonSchema(vocabulariesResponseSchema),
       },
     },
   };

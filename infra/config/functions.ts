@@ -98,6 +98,24 @@ export const directoryFunctions = {
     route: { routeKey: 'GET /v1/openapi.json', authorization: 'public' },
     environment: 'search',
   },
+  vocabularies: {
+    entry: 'vocabularies',
+    description: 'GET /v1/vocabularies: every filter value with a label and description in English or Spanish',
+    // Answers from the label files in the bundle; it never calls OpenSearch or the table.
+    openSearchAccess: 'none',
+    dynamoDbAccess: 'none',
+    route: { routeKey: 'GET /v1/vocabularies', authorization: 'public' },
+    environment: 'search',
+  },
+  'suggest-places': {
+    entry: 'suggest-places',
+    description: 'GET /v1/places: places (zips, cities, counties, states) as a person types',
+    // Answers from the gazetteer in the bundle; it never calls OpenSearch or the table.
+    openSearchAccess: 'none',
+    dynamoDbAccess: 'none',
+    route: { routeKey: 'GET /v1/places', authorization: 'public' },
+    environment: 'search',
+  },
   'index-stream': {
     entry: 'index-stream',
     description: 'Applies DynamoDB stream changes to the search index',

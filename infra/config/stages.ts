@@ -86,6 +86,10 @@ const functionSizing: StageConfig['functions'] = {
   'search-programs': { memorySizeMiB: 512, timeout: Duration.seconds(10) },
   'get-program': { memorySizeMiB: 256, timeout: Duration.seconds(10) },
   'openapi-document': { memorySizeMiB: 256, timeout: Duration.seconds(5) },
+  // Two prebuilt JSON bodies from the bundle; no I/O.
+  vocabularies: { memorySizeMiB: 256, timeout: Duration.seconds(5) },
+  // Suggestions from the bundled gazetteer; the memory buys CPU for its one-off decoding.
+  'suggest-places': { memorySizeMiB: 512, timeout: Duration.seconds(5) },
   'index-stream': { memorySizeMiB: 1024, timeout: Duration.seconds(60) },
   // Listing functions make one or two table calls per request.
   'create-listing': { memorySizeMiB: 256, timeout: Duration.seconds(10) },

@@ -245,7 +245,7 @@ describe('HTTP API', () => {
           expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
         } else {
           // Public: search reads, and the one anonymous write, problem reports.
-          expect(routeKey).toMatch(/^(GET \/v1\/(programs|openapi)|POST \/v1\/programs\/\{id\}\/reports$)/);
+          expect(routeKey).toMatch(/^(GET \/v1\/(programs|openapi|vocabularies|places)|POST \/v1\/programs\/\{id\}\/reports$)/);
           expect(route.Properties?.AuthorizationType ?? 'NONE', routeKey).toBe('NONE');
           expect(route.Properties, routeKey).not.toHaveProperty('AuthorizerId');
         }

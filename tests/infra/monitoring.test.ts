@@ -169,6 +169,8 @@ describe('Powertools', () => {
     }
     const search = functions(stage).find(([id]) => id.startsWith('SearchPrograms'))!;
     const key = String((search[1].Properties?.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
-    expect(statSync(path.join(stage.assembly.directory, `asset.${key}`, 'index.mjs')).size).toBeLessThanOrEqual(1_000_000);
+    // 1.25 MB since contract 1.1: the search function resolves `near=` from the bundled gazetteer
+    // (~170 KB). Shipping that table beside the bundle instead is the lighter-function follow-up.
+    expect(statSync(path.join(stage.assembly.directory, `asset.${key}`, 'index.mjs')).size).toBeLessThanOrEqual(1_250_000);
   });
 });

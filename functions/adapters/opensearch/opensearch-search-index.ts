@@ -2,10 +2,18 @@ import type { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError } from '../../domain/errors';
 import { haversineMiles } from '../../domain/geo';
 import { inContractOrder, type PublicProgram } from '../../domain/program';
-import { FACET_NAMES, type Facets, type ProgramHit, type SearchCriteria, type SearchPage } from '../../domain/search-criteria';
+import {
+  FACET_NAMES,
+  type BoundingBox,
+  type Cluster,
+  type Facets,
+  type ProgramHit,
+  type SearchCriteria,
+  type SearchPage,
+} from '../../domain/search-criteria';
 import type { AddressMatch, IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
 import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
-import { buildSearchBody } from './search-query';
+import { buildSearchBody, DISTANCE_QUERY_NAME } from './search-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
 
 interface Bucket {
@@ -17,6 +25,11 @@ interface Hit {
   _id: string;
   _source?: { program?: PublicProgram };
   sort?: unknown[];
+  matched_queries?: string[];
+}
+interface MapAggregation {
+  clusters?: { buckets?: { key: string; doc_count: number; centroid?: { location?: { lat: number; lon: number } } }[] };
+  bounds?: { bounds?: { top_left: { lat: number; lon: number }; bottom_right: { lat: number; lon: number } } };
 }
 interface BulkItem {
   status: number;
@@ -44,6 +57,21 @@ function roundTo(value: number, decimals: number): number {
   return Math.round(value * factor) / factor;
 }
 
+function toClusters(map: MapAggregation | undefined): Cluster[] {
+  return (map?.clusters?.buckets ?? []).map((bucket) => ({
+    lat: bucket.centroid?.location?.lat ?? 0,
+    lon: bucket.centroid?.location?.lon ?? 0,
+    count: bucket.doc_count,
+  }));
+}
+
+/** The box around every match, or null when nothing matched. */
+function toBounds(map: MapAggregation | undefined): BoundingBox | null {
+  const bounds = map?.bounds?.bounds;
+  if (!bounds) return null;
+  return { west: bounds.top_left.lon, south: bounds.bottom_right.lat, east: bounds.bottom_right.lon, north: bounds.top_left.lat };
+}
+
 export class OpenSearchSearchIndex implements SearchIndex {
   constructor(
     private readonly client: Client,
@@ -59,11 +87,15 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const results = hits.map((hit) => this.toResult(hit, criteria));
     const last = hits.at(-1);
     const morePossible = hits.length === criteria.limit && last?.sort !== undefined;
+    const aggregations = response.body.aggregations as Record<string, unknown> | undefined;
+    const map = aggregations?.map as MapAggregation | undefined;
     return {
       total: typeof total === 'number' ? total : (total?.value ?? 0),
       results,
-      facets: this.toFacets(response.body.aggregations as Record<string, unknown> | undefined),
+      facets: this.toFacets(aggregations),
       nextCursor: morePossible && last?.sort ? encodeCursor(last.sort, criteria) : null,
+      ...(criteria.clusters !== undefined ? { clusters: toClusters(map) } : {}),
+      ...(criteria.bounds ? { bounds: toBounds(map) } : {}),
     };
   }
 
@@ -122,7 +154,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
     // The engine re-serialises filtered sources in its own key order.
     const ordered = inContractOrder(program);
     if (!criteria.origin) return ordered;
-    return { ...ordered, distanceMiles: roundTo(haversineMiles(criteria.origin, program.location), 2) };
+    const distanceMiles = roundTo(haversineMiles(criteria.origin, program.location), 2);
+    if (!criteria.reachState) return { ...ordered, distanceMiles };
+    // The engine says which clause matched: within the radius wins over the service area.
+    const matchedBy = hit.matched_queries?.includes(DISTANCE_QUERY_NAME) ? 'distance' : 'service_area';
+    return { ...ordered, distanceMiles, matchedBy };
   }
 
   private toFacets(aggregations: Record<string, unknown> | undefined): Facets {

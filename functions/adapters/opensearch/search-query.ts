@@ -1,3 +1,4 @@
+import { tilesCovering } from '../../domain/map-tiles';
 import type { FacetName, SearchCriteria, SearchFilters } from '../../domain/search-criteria';
 
 type Query = Record<string, unknown>;
@@ -29,6 +30,7 @@ const TERM_FILTERS = {
   // A program whose source does not say which genders it accepts has no value, so matches no gender.
   gender: 'gendersAccepted',
   ownership: 'ownership',
+  state: 'state',
 } as const satisfies Partial<Record<keyof SearchFilters, string>>;
 
 /** Current on `today`: no expiry, or expiring today or later. */
@@ -142,17 +144,63 @@ function sortClauses(criteria: SearchCriteria): Query[] {
   }
 }
 
-export function buildSearchBody(criteria: SearchCriteria, searchAfter?: unknown[]): Query {
-  const base: Query[] = [{ term: { published: true } }];
+/** The name of the radius clause: a hit it matched carries it in `matched_queries` (`matchedBy: distance`). */
+export const DISTANCE_QUERY_NAME = 'distance';
+
+/** Where a search may match: within the radius (or, with reach=state, serving the origin's state), or inside the bbox. */
+function placeClauses(criteria: SearchCriteria): Query[] {
+  const clauses: Query[] = [];
   if (criteria.origin) {
-    base.push({
+    const withinRadius = {
       geo_distance: {
         distance: `${criteria.radiusMiles}mi`,
         distance_type: 'arc',
         location: { lat: criteria.origin.lat, lon: criteria.origin.lon },
+        ...(criteria.reachState ? { _name: DISTANCE_QUERY_NAME } : {}),
       },
-    });
+    };
+    clauses.push(
+      criteria.reachState
+        ? {
+            bool: {
+              should: [
+                withinRadius,
+                { bool: { filter: [{ term: { delivery: 'virtual' } }, { term: { serviceStates: criteria.reachState } }] } },
+              ],
+              minimum_should_match: 1,
+            },
+          }
+        : withinRadius,
+    );
   }
+  if (criteria.bbox) {
+    const { west, south, east, north } = criteria.bbox;
+    // west > east crosses the antimeridian, which the engine handles as such.
+    clauses.push({ geo_bounding_box: { location: { top_left: { lat: north, lon: west }, bottom_right: { lat: south, lon: east } } } });
+  }
+  return clauses;
+}
+
+/**
+ * Clusters and bounds over every match: a filter aggregation applying the post_filter clauses
+ * (the query already applies the place), around a geotile grid sized so no tile is dropped.
+ */
+function mapAggregations(criteria: SearchCriteria, clauses: Map<keyof SearchFilters, Query>): Record<string, Query> {
+  if (criteria.clusters === undefined && !criteria.bounds) return {};
+  const aggs: Record<string, Query> = {};
+  if (criteria.clusters !== undefined) {
+    const size = tilesCovering(criteria, criteria.clusters);
+    aggs.clusters = {
+      geotile_grid: { field: 'location', precision: criteria.clusters, size, shard_size: size },
+      aggs: { centroid: { geo_centroid: { field: 'location' } } },
+    };
+  }
+  if (criteria.bounds) aggs.bounds = { geo_bounds: { field: 'location', wrap_longitude: true } };
+  return { map: { filter: { bool: { filter: allExcept(clauses) } }, aggs } };
+}
+
+export function buildSearchBody(criteria: SearchCriteria, searchAfter?: unknown[]): Query {
+  const base: Query[] = [{ term: { published: true } }, ...placeClauses(criteria)];
   const must: Query[] = [];
   if (criteria.text) {
     must.push({
@@ -177,7 +225,7 @@ export function buildSearchBody(criteria: SearchCriteria, searchAfter?: unknown[
     query: { bool: { filter: base, must } },
     // Filters go in post_filter so the facet aggregations can each leave their own one out.
     post_filter: { bool: { filter: allExcept(clauses) } },
-    aggs: facetAggregations(clauses, criteria.today),
+    aggs: { ...facetAggregations(clauses, criteria.today), ...mapAggregations(criteria, clauses) },
     sort: sortClauses(criteria),
     ...(searchAfter ? { search_after: searchAfter } : {}),
   };
