@@ -21,26 +21,15 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { US_STATES, type UsState } from '../functions/domain/vocabulary';
+import { US_STATE_NAMES, US_STATES, type UsState } from '../functions/domain/vocabulary';
 
 export const GENERATED_PLACE_TABLE_PATH = fileURLToPath(new URL('../functions/geo/place-table.generated.ts', import.meta.url));
 const COUNTY_SOURCES = ['samhsa-substance-use-facilities.csv', 'samhsa-mental-health-facilities.csv'].map((name) =>
   fileURLToPath(new URL(`../../shared/data/${name}`, import.meta.url)),
 );
 
-const STATE_NAMES: Record<UsState, string> = {
-  AL: 'Alabama', AK: 'Alaska', AZ: 'Arizona', AR: 'Arkansas', CA: 'California', CO: 'Colorado', CT: 'Connecticut',
-  DE: 'Delaware', DC: 'District of Columbia', FL: 'Florida', GA: 'Georgia', HI: 'Hawaii', ID: 'Idaho', IL: 'Illinois',
-  IN: 'Indiana', IA: 'Iowa', KS: 'Kansas', KY: 'Kentucky', LA: 'Louisiana', ME: 'Maine', MD: 'Maryland',
-  MA: 'Massachusetts', MI: 'Michigan', MN: 'Minnesota', MS: 'Mississippi', MO: 'Missouri', MT: 'Montana',
-  NE: 'Nebraska', NV: 'Nevada', NH: 'New Hampshire', NJ: 'New Jersey', NM: 'New Mexico', NY: 'New York',
-  NC: 'North Carolina', ND: 'North Dakota', OH: 'Ohio', OK: 'Oklahoma', OR: 'Oregon', PA: 'Pennsylvania',
-  RI: 'Rhode Island', SC: 'South Carolina', SD: 'South Dakota', TN: 'Tennessee', TX: 'Texas', UT: 'Utah',
-  VT: 'Vermont', VA: 'Virginia', WA: 'Washington', WV: 'West Virginia', WI: 'Wisconsin', WY: 'Wyoming',
-  AS: 'American Samoa', GU: 'Guam', MP: 'Northern Mariana Islands', PR: 'Puerto Rico', VI: 'U.S. Virgin Islands',
-  FM: 'Micronesia', MH: 'Marshall Islands', PW: 'Palau', AA: 'Armed Forces Americas', AE: 'Armed Forces Europe',
-  AP: 'Armed Forces Pacific',
-};
+// People type "Micronesia", not the federation's full name; every other state as the Postal Service names it.
+const STATE_NAMES: Record<UsState, string> = { ...US_STATE_NAMES, FM: 'Micronesia' };
 
 interface ZipcodesEntry {
   zip: string;

@@ -14,7 +14,7 @@ import {
   POPULATIONS,
   SERVICES,
   type AgeGroup,
-  type UsState,
+  US_STATE_NAMES,
   type Weekday,
 } from './vocabulary';
 
@@ -406,27 +406,14 @@ function languages(program: Published, serviceId: string): HsdsEntity[] {
   );
 }
 
-const STATE_NAMES: Record<UsState, string> = {
-  AL: 'Alabama', AK: 'Alaska', AZ: 'Arizona', AR: 'Arkansas', CA: 'California', CO: 'Colorado', CT: 'Connecticut',
-  DE: 'Delaware', DC: 'District of Columbia', FL: 'Florida', GA: 'Georgia', HI: 'Hawaii', ID: 'Idaho', IL: 'Illinois',
-  IN: 'Indiana', IA: 'Iowa', KS: 'Kansas', KY: 'Kentucky', LA: 'Louisiana', ME: 'Maine', MD: 'Maryland',
-  MA: 'Massachusetts', MI: 'Michigan', MN: 'Minnesota', MS: 'Mississippi', MO: 'Missouri', MT: 'Montana',
-  NE: 'Nebraska', NV: 'Nevada', NH: 'New Hampshire', NJ: 'New Jersey', NM: 'New Mexico', NY: 'New York',
-  NC: 'North Carolina', ND: 'North Dakota', OH: 'Ohio', OK: 'Oklahoma', OR: 'Oregon', PA: 'Pennsylvania',
-  RI: 'Rhode Island', SC: 'South Carolina', SD: 'South Dakota', TN: 'Tennessee', TX: 'Texas', UT: 'Utah',
-  VT: 'Vermont', VA: 'Virginia', WA: 'Washington', WV: 'West Virginia', WI: 'Wisconsin', WY: 'Wyoming',
-  AS: 'American Samoa', GU: 'Guam', MP: 'Northern Mariana Islands', PR: 'Puerto Rico', VI: 'U.S. Virgin Islands',
-  FM: 'Federated States of Micronesia', MH: 'Marshall Islands', PW: 'Palau',
-  AA: 'Armed Forces Americas', AE: 'Armed Forces Europe', AP: 'Armed Forces Pacific',
-};
 
 /** One HSDS service area per state of `serviceArea` (the states the program's virtual delivery serves). */
 function serviceAreas(program: Published, serviceId: string): HsdsEntity[] {
   return (program.serviceArea?.states ?? []).map((state) => ({
     id: uuidV5(`service_area:${program.id}:${state}`),
     service_id: serviceId,
-    name: STATE_NAMES[state] ?? state,
-    description: `Virtual (telehealth) delivery serves people in ${STATE_NAMES[state] ?? state} (${state}, US).`,
+    name: US_STATE_NAMES[state] ?? state,
+    description: `Virtual (telehealth) delivery serves people in ${US_STATE_NAMES[state] ?? state} (${state}, US).`,
   }));
 }
 

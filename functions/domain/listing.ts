@@ -83,6 +83,22 @@ export interface ListingView {
   source?: { dataAsOf: string | null; seenAt: string; noLongerListedSince: string | null; differences: SourceDifference[] };
 }
 
+/**
+ * A listing taken out of search and out of the queue, its history kept: what archiving does, whoever
+ * asks (the owner, or a reviewer converting a duplicate into a claim).
+ */
+export function archivedListing(listing: Listing, at: string, by: Omit<ListingHistoryEntry, 'at' | 'action'>): Listing {
+  return {
+    ...listing,
+    status: 'archived',
+    pending: undefined,
+    submittedAt: undefined,
+    revision: listing.revision + 1,
+    updatedAt: at,
+    history: [...listing.history, { at, action: 'archived', ...by }],
+  };
+}
+
 /** The record fields of a version, without what the directory tracks about a published program. */
 export function recordOf(version: ListingVersion | Program | undefined): ProgramRecord | null {
   if (!version) return null;

@@ -1,6 +1,6 @@
 import { PreconditionFailedError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
-import { type Listing } from '../../domain/listing';
+import { archivedListing, type Listing } from '../../domain/listing';
 import { ownedListing, requireNotArchived, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 
@@ -16,16 +16,7 @@ export async function archiveListing(
   requireRevision(listing, ifMatch);
   const now = nowIso(deps);
   if (listing.programId) await archiveOwnedProgram(listing, now, deps);
-  const next: Listing = {
-    ...listing,
-    status: 'archived',
-    pending: undefined,
-    submittedAt: undefined,
-    revision: listing.revision + 1,
-    updatedAt: now,
-    history: [...listing.history, { at: now, actor: identity.sub, role: 'provider', action: 'archived' }],
-  };
-  return saveOver(listing, next, deps);
+  return saveOver(listing, archivedListing(listing, now, { actor: identity.sub, role: 'provider' }), deps);
 }
 
 /**

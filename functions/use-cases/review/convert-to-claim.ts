@@ -1,7 +1,7 @@
 import { claimIdFor, toClaimView, type Claim, type ClaimView } from '../../domain/claim';
 import { ConflictError, NotFoundError, PreconditionFailedError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
-import type { Listing } from '../../domain/listing';
+import { archivedListing, type Listing } from '../../domain/listing';
 import { requireReviewer, requireRevision } from '../listings/listing-access';
 import { nowIso, type ListingDependencies } from '../listings/listing-dependencies';
 
@@ -39,15 +39,7 @@ export async function convertToClaim(identity: Identity, id: string, ifMatch: st
   }
 
   const now = nowIso(deps);
-  const archived: Listing = {
-    ...listing,
-    status: 'archived',
-    pending: undefined,
-    submittedAt: undefined,
-    revision: listing.revision + 1,
-    updatedAt: now,
-    history: [...listing.history, { at: now, actor: identity.sub, role: 'reviewer', action: 'archived', note: `converted to claim ${claim.id}` }],
-  };
+  const archived = archivedListing(listing, now, { actor: identity.sub, role: 'reviewer', note: `converted to claim ${claim.id}` });
   if (!(await deps.listings.save(archived, listing.revision))) {
     // The claim stands; converting again finds it and archives the listing as it is then.
     throw new PreconditionFailedError(`Listing ${id} changed while it was converted; convert it again`, [{ path: 'id', message: 'changed meanwhile' }]);
