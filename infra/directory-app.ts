@@ -2,11 +2,13 @@ import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config/stages';
 import { ApiStack } from './stacks/api-stack';
+import { EdgeStack } from './stacks/edge-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
 export interface DirectoryStacks {
   readonly stateful: StatefulStack;
   readonly api: ApiStack;
+  readonly edge: EdgeStack;
 }
 
 /**
@@ -26,6 +28,17 @@ export function defineDirectory(app: App, config: StageConfig): DirectoryStacks 
     searchDomainEndpoint: stateful.searchDomain.domainEndpoint,
     userPool: stateful.users.userPool,
     userPoolClient: stateful.users.client,
+    userPoolTriggers: {
+      'screen-sign-up': stateful.users.guards.functions['screen-sign-up'].function,
+      'require-reviewer-mfa': stateful.users.guards.functions['require-reviewer-mfa'].function,
+    },
+  });
+
+  // In us-east-1 only (its WAF web ACL must be), and with it the stacks it references.
+  const edge = new EdgeStack(app, `${stackPrefix}-Edge`, {
+    config,
+    description: `Treatment program directory (${config.stage}): CloudFront distribution and WAF web ACL in front of the API`,
+    httpApi: api.httpApi,
   });
 
   Tags.of(app).add('project', 'iop-directory');
@@ -36,5 +49,5 @@ export function defineDirectory(app: App, config: StageConfig): DirectoryStacks 
   // a reviewer of the deployed templates sees each waiver and its reason.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
 
-  return { stateful, api };
+  return { stateful, api, edge };
 }

@@ -1,6 +1,7 @@
 import { rebuildTable, resumeTableRebuild } from './engines/table-rebuild';
 import { jwtRoute, type RouteTable } from './http/route-table';
 import type { StreamHandler } from './stream/event-source-mapping';
+import type { ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
 
 export interface SeedSummary {
   rows: number;
@@ -26,7 +27,14 @@ export interface LocalApplication {
   prepareStorage(log?: (line: string) => void): Promise<void>;
   /** Makes everything indexed so far visible to searches. */
   refreshSearchIndex(): Promise<void>;
+  /** Published programs in the search index: what search can find. */
   countIndexedPrograms(): Promise<number>;
+  /**
+   * Compares the search index with the table and repairs the difference through the stream
+   * indexer's writer (functions/use-cases/reconcile-search-index.ts). Optional so that stand-ins
+   * for tests of the stack's wiring need not provide it.
+   */
+  reconcileSearchIndex?(): Promise<ReconcileSummary>;
   seedDefaultData(onProgress?: (summary: Readonly<SeedSummary>) => void): Promise<SeedSummary>;
   /**
    * Loads `count` invented programs (seed/demo, source `demo`) through the importer. Optional
@@ -116,8 +124,17 @@ export async function loadApplication(): Promise<LocalApplication> {
     },
     refreshSearchIndex: () => refreshSearchIndex(openSearchClient, alias),
     countIndexedPrograms: async () => {
-      const response = await openSearchClient.count({ index: alias });
+      // Tombstones of archived or removed programs are documents too, but nothing search finds.
+      const response = await openSearchClient.count({ index: alias, body: { query: { term: { published: true } } } });
       return (response.body as { count: number }).count;
+    },
+    reconcileSearchIndex: async () => {
+      const [{ reconcileSearchIndex }, { reconcileDependencies }] = await Promise.all([
+        import('../functions/use-cases/reconcile-search-index'),
+        import('../ops/reconcile-dependencies'),
+      ]);
+      // Nothing else writes while the stack starts, and the journal has been delivered: every difference is drift.
+      return reconcileSearchIndex(reconcileDependencies, { settleMs: 0 });
     },
     seedDefaultData: (onProgress) => seed.seedDefaultData(onProgress),
     retireLegacySeed: async () => {

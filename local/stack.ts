@@ -12,6 +12,8 @@ import { TIMED_OUT, withTimeout } from './timeout';
 import { startChangeCaptureProxy, type DrainResult } from './stream/change-capture-proxy';
 import { DeadLetterFile } from './stream/dead-letter-file';
 import { EventSourceMapping } from './stream/event-source-mapping';
+import { StreamJournal } from './stream/stream-journal';
+import type { ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
 
 export { resolveStackEnvironment } from './stack-state';
 
@@ -53,9 +55,22 @@ export interface RunningStack {
   /** The dataset DATA_DIR was seeded with, on this start or an earlier one; undefined when never seeded. */
   seedDataset: SeedDataset | undefined;
   countIndexedPrograms(): Promise<number>;
+  /** What this start did about changes the search index may have missed while no stack ran. */
+  recovery: StartupRecovery;
   /** Waits until every write so far is indexed and searchable. */
   drain(): Promise<DrainResult>;
   stop(): Promise<void>;
+}
+
+export interface StartupRecovery {
+  /** Changes captured (and acknowledged) by an earlier run that had not reached the indexer, delivered again from the stream journal. */
+  redelivered: number;
+  /**
+   * The reconciliation of the index with the table, run once those were delivered; 'new DATA_DIR'
+   * when this start created the data and the stream delivered every change of it (nothing can
+   * differ); undefined when the application has no reconciliation.
+   */
+  reconciled: ReconcileSummary | 'new DATA_DIR' | undefined;
 }
 
 const STREAM_FUNCTION_NAME = 'index-stream';
@@ -76,6 +91,9 @@ const STOP_DRAIN_TIMEOUT_MS = 30_000;
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = options.log ?? ((line) => console.log(line));
   const dataDir = resolve(options.dataDir);
+  // Before the engines create their directories: a new DATA_DIR with engines of its own holds
+  // nothing an earlier run could have left unindexed (servers named in the environment might).
+  const newDataDir = !existsSync(join(dataDir, 'dynamodb')) && !process.env.DYNAMODB_ENDPOINT && !process.env.OPENSEARCH_URL;
   await mkdir(dataDir, { recursive: true });
   const running = readStackState(dataDir);
   if (running && running.pid !== process.pid) {
@@ -113,23 +131,36 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     environment.set('OPENSEARCH_URL', openSearch.value.url);
     options.signal?.throwIfAborted();
 
+    // Changes an earlier run captured but never delivered (it was killed) go first, before anything new.
+    const { journal, unsettled } = await StreamJournal.open({ directory: join(dataDir, 'stream', table), log });
+    shutdownSteps.push({ name: 'stream journal', run: () => journal.close() });
+    if (unsettled.length > 0) log(`Delivering ${unsettled.length.toLocaleString('en-US')} changes an earlier run captured but never indexed (stream journal)`);
+
     // The application can only be imported once DYNAMODB_ENDPOINT names the proxy, and the
-    // proxy needs the mapping first; the mapping calls the indexer once it is loaded.
+    // proxy needs the mapping first; the mapping's first delivery waits for the indexer to load.
     const loaded: { application?: LocalApplication } = {};
+    const indexer = deferred<LocalApplication>();
     const mapping = new EventSourceMapping({
       functionName: STREAM_FUNCTION_NAME,
-      handler: (event, context) => {
-        if (!loaded.application) return Promise.reject(new Error('The indexer is not loaded yet'));
-        return loaded.application.indexStream(event, context);
-      },
+      handler: async (event, context) => (await indexer.promise).indexStream(event, context),
       deadLetters: new DeadLetterFile(join(dataDir, 'stream-dlq.ndjson')),
+      journal,
       log,
     });
-    shutdownSteps.push({ name: 'stream delivery', run: () => mapping.stop() });
+    mapping.recover(unsettled);
+    shutdownSteps.push({
+      name: 'stream delivery',
+      run: () => {
+        // A delivery waiting for an indexer that never loaded fails, and stays in the journal.
+        indexer.reject(new Error('The stack stopped before the indexer loaded'));
+        return mapping.stop();
+      },
+    });
     const proxy = await startChangeCaptureProxy({
       upstreamEndpoint: dynamoDb.value.endpoint,
       region,
       streams: new Map([[table, mapping]]),
+      lastSequenceNumber: journal.lastSequenceNumber,
       afterDrain: async () => loaded.application?.refreshSearchIndex(),
       log,
     });
@@ -138,6 +169,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     const app = await (options.loadApplication ?? loadApplication)();
     loaded.application = app;
+    indexer.resolve(app);
     shutdownSteps.push({ name: 'application clients', run: async () => app.close() });
     await app.prepareStorage(log);
     options.signal?.throwIfAborted();
@@ -150,7 +182,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
 
     const seeded = await seedOnFirstStart(dataDir, options, app, log, options.signal);
-    await proxy.drain();
+    const delivery = await proxy.drain();
+    options.signal?.throwIfAborted();
+    // Whatever the journal cannot cover (a kill between a write and its journal line, a DATA_DIR
+    // from before the journal, dead-lettered records) is found by comparing the index with the table.
+    // A new DATA_DIR whose every write was delivered has nothing to find, and the default seed's
+    // 19k programs would cost its first start ~10 s more (target: ready within 45 s).
+    const reconciled = newDataDir && delivery.failed === 0 && app.reconcileSearchIndex ? ('new DATA_DIR' as const) : await app.reconcileSearchIndex?.();
+    if (reconciled && reconciled !== 'new DATA_DIR') {
+      await app.refreshSearchIndex();
+      const drift = reconciled.missing + reconciled.stale + reconciled.extra;
+      log(
+        `Reconciled search with DynamoDB in ${reconciled.seconds.toFixed(1)}s: ${reconciled.scanned.toLocaleString('en-US')} items checked, ` +
+          `${drift.toLocaleString('en-US')} differences (missing ${reconciled.missing}, stale ${reconciled.stale}, extra ${reconciled.extra}), ` +
+          `${reconciled.repaired.toLocaleString('en-US')} repaired, ${reconciled.failed.toLocaleString('en-US')} failed`,
+      );
+    }
     options.signal?.throwIfAborted();
 
     const identityProvider = await openLocalIdentityProvider(authDirectory(dataDir));
@@ -181,6 +228,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       seeded,
       seedDataset: seededDataset(dataDir),
       countIndexedPrograms: () => app.countIndexedPrograms(),
+      recovery: { redelivered: unsettled.length, reconciled },
       drain: () => proxy.drain(),
       stop: () => (stopping ??= shutdown()),
     };
@@ -272,6 +320,15 @@ function seededDataset(dataDir: string): SeedDataset | undefined {
 
 function pickCounts(summary: SeedSummary): SeedSummary {
   return { rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  // Rejected only at a stop, when nothing may be waiting on it.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 /** Environment variables the stack sets, remembered so stop() leaves process.env as it found it. */

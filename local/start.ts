@@ -52,6 +52,19 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
 process.on('SIGINT', (signal) => void stop(signal));
 process.on('SIGTERM', (signal) => void stop(signal));
 
+/** What start-up repaired, for the ready line: the search index is only as good as this says. */
+function recoveryNote({ redelivered, reconciled }: RunningStack['recovery']): string {
+  const count = (value: number) => value.toLocaleString('en-US');
+  const parts: string[] = [];
+  if (redelivered > 0) parts.push(`${count(redelivered)} undelivered changes re-delivered from the stream journal`);
+  if (reconciled === 'new DATA_DIR') parts.push('reconciled: nothing to repair in a new DATA_DIR');
+  else if (reconciled) {
+    const failed = reconciled.failed > 0 ? `, ${count(reconciled.failed)} NOT repaired` : '';
+    parts.push(`reconciled: ${count(reconciled.repaired)} repaired of ${count(reconciled.scanned)}${failed}`);
+  }
+  return parts.map((part) => `${part}; `).join('');
+}
+
 try {
   const startedAt = Date.now();
   stack = await startStack({ dataDir, port, seed, demoSize, signal: starting.signal });
@@ -59,8 +72,12 @@ try {
   const fictional = stack.seedDataset === 'demo' ? ', seeded with FICTIONAL demo data: invented programs, not real facilities' : '';
   console.log(
     `iop-directory ready on ${stack.apiUrl} (${programs.toLocaleString('en-US')} programs${fictional}; ` +
-      `started in ${((Date.now() - startedAt) / 1000).toFixed(1)}s)`,
+      `${recoveryNote(stack.recovery)}started in ${((Date.now() - startedAt) / 1000).toFixed(1)}s)`,
   );
+  const { reconciled } = stack.recovery;
+  if (reconciled && reconciled !== 'new DATA_DIR' && reconciled.failed > 0) {
+    console.log(`  ${reconciled.failed.toLocaleString('en-US')} differences between DynamoDB and search could not be repaired: \`npm run reconcile\` lists them.`);
+  }
   console.log(`  DynamoDB (through the stream capture proxy): ${stack.dynamodbEndpoint}   OpenSearch: ${stack.opensearchUrl}`);
   console.log('  Ctrl-C stops it; `npm run import -- FILE` imports into it.');
 } catch (error) {

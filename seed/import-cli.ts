@@ -117,6 +117,7 @@ function printHuman(summary: FileImportSummary, seconds: number): void {
   for (const error of summary.errors) out.write(`${where(error)}: ${error.path || '(row)'}: ${error.message}\n`);
   for (const warning of summary.warnings) out.write(`warning: ${where(warning)}: ${warning.path || '(row)'}: ${warning.message}\n`);
   if (summary.pruneSkipped) out.write(`prune skipped: ${summary.pruneSkipped}\n`);
+  if (summary.changedMeanwhile) out.write(`prune kept ${summary.changedMeanwhile} programs that a concurrent import changed after the prune read them; prune again to decide on them\n`);
   const { located } = summary;
   out.write(`located: ${located.record} by their own coordinates, ${located.reference} from reference files, ${located.geocoder} by the geocoder, ${located.zip} at their zip centroid\n`);
   out.write(

@@ -14,6 +14,8 @@ export interface ImportFileOptions {
   asOf?: string;
   /** Reference CSVs of known coordinates for rows without their own (`--coordinates`). */
   coordinates?: readonly string[];
+  /** Nothing else writes programs meanwhile (see ImportOptions.exclusive): only a local stack seeding itself before it serves. */
+  exclusive?: boolean;
   /** Filled in with the bytes read so far, for progress against the file size. */
   bytesRead?: ByteCounter;
   onProgress?: (summary: Readonly<ImportSummary>) => void;
@@ -39,6 +41,7 @@ export async function importFile(files: string | readonly string[], options: Imp
     dryRun: options.dryRun,
     prune: options.prune,
     asOf: options.asOf,
+    exclusive: options.exclusive,
     onProgress: options.onProgress,
   });
   if (references) summary.coordinates = { ...references.counts, ...references.matches };

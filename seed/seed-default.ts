@@ -32,7 +32,8 @@ export interface DefaultSeedSummary {
 }
 
 export async function seedDefaultData(onProgress?: (summary: Readonly<ImportSummary>) => void): Promise<DefaultSeedSummary> {
-  const programs = await importFile(DEFAULT_SEED.directory, { format: 'samhsa-directory', coordinates: DEFAULT_SEED.coordinates, onProgress });
+  // A stack seeds itself on its first start, before it serves: nothing else writes programs meanwhile.
+  const programs = await importFile(DEFAULT_SEED.directory, { format: 'samhsa-directory', coordinates: DEFAULT_SEED.coordinates, exclusive: true, onProgress });
   const licences = await importLicenseRegistryFile(DEFAULT_SEED.licences, { registry: 'ca-dhcs' });
   const { located } = programs;
   const noLevel = programs.errors.filter((error) => error.path === 'levelsOfCare').length;

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { isUsPhone } from './program';
+import { notBlank, US_PHONE_PATTERN } from './schema-patterns';
 
 /** A provider asking to maintain an imported program (contract 1.1, section 7). */
 export const claimRequestSchema = z.strictObject({
-  role: z.string().trim().min(1, { message: 'must not be empty: say how you are connected to the program' }).max(200),
-  phone: z.string().trim().refine(isUsPhone, { message: 'must be a US phone number with 10 digits' }).optional(),
+  role: notBlank(z.string().trim().min(1, { message: 'must not be empty: say how you are connected to the program' }).max(200)).describe(
+    'How the claimant is connected to the program (e.g. clinical director)',
+  ),
+  phone: z
+    .string()
+    .trim()
+    .regex(US_PHONE_PATTERN, { message: 'must be a US phone number with 10 digits' })
+    .optional()
+    .describe('A US phone number a reviewer can call back'),
   note: z.string().trim().max(2000).optional(),
 });
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;

@@ -16,6 +16,7 @@ import {
   US_STATES,
   WEEKDAYS,
 } from './vocabulary';
+import { CANONICAL_TIME_ZONES, HTTP_URL_PATTERN, LANGUAGE_CODES, notBlank, uniqueList, US_PHONE_PATTERN } from './schema-patterns';
 
 /** `HH:MM`, 24-hour clock. */
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -50,31 +51,34 @@ export function isLanguageCode(code: string): boolean {
   return ISO6391.validate(code) || (EXTRA_LANGUAGE_CODES as readonly string[]).includes(code);
 }
 
-const uniqueList = <T extends z.ZodType>(item: T) =>
-  z.array(item).refine((values) => new Set(values).size === values.length, { message: 'values must not repeat' });
-
 const isoDate = z.iso.date({ message: 'must be an ISO date (YYYY-MM-DD)' });
 
 export const stateSchema = z.enum(US_STATES, { message: 'must be a US state or territory code (e.g. VA)' });
 
 export const addressSchema = z.strictObject({
-  street1: z.string().trim().min(1).max(200),
+  street1: notBlank(z.string().trim().min(1).max(200)),
   street2: z.string().trim().max(200).optional(),
-  city: z.string().trim().min(1).max(100),
+  city: notBlank(z.string().trim().min(1).max(100)),
   state: stateSchema,
   zip: z.string().regex(/^\d{5}$/, { message: 'must be 5 digits' }),
 });
 
+/**
+ * Less than a billionth of a degree (0.1 mm) from zero is zero: the search engine stores points to
+ * 4e-8 degrees, and DynamoDB cannot store numbers below 1e-130 at all (a 5e-324 is a 500 otherwise).
+ */
+const degrees = (check: z.ZodNumber) => check.overwrite((value) => (Math.abs(value) < 1e-9 ? 0 : value));
+
 export const geoPointSchema = z.strictObject({
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
+  lat: degrees(z.number().min(-90).max(90)),
+  lon: degrees(z.number().min(-180).max(180)),
 });
 
 export const licenseSchema = z.strictObject({
   state: stateSchema,
-  number: z.string().trim().min(1).max(100).optional(),
-  type: z.string().trim().min(1).max(200).optional(),
-  issuer: z.string().trim().min(1).max(200).optional(),
+  number: notBlank(z.string().trim().min(1).max(100)).optional(),
+  type: notBlank(z.string().trim().min(1).max(200)).optional(),
+  issuer: notBlank(z.string().trim().min(1).max(200)).optional(),
   expiresOn: isoDate.optional(),
 });
 
@@ -92,7 +96,8 @@ export const sessionSchema = z
   .refine((session) => minutesOfDay(session.end) > minutesOfDay(session.start), {
     message: 'end must be after start',
     path: ['end'],
-  });
+  })
+  .describe('One weekly meeting time in program-local time; end must be after start (same day)');
 
 export const serviceAreaSchema = z.strictObject({
   states: uniqueList(stateSchema).min(1),
@@ -103,51 +108,76 @@ export const programLengthSchema = z
     min: z.number().int().min(1).max(520),
     max: z.number().int().min(1).max(520),
   })
-  .refine((length) => length.max >= length.min, { message: 'max must not be less than min', path: ['max'] });
+  .refine((length) => length.max >= length.min, { message: 'max must not be less than min', path: ['max'] })
+  .describe('Weeks, 1-520; max must not be less than min');
 
-/**
- * One treatment program at one location (contract section 1): the native import line, the
- * provider submission body and the core of every search result.
- */
-export const programRecordSchema = z.strictObject({
-  externalId: z.string().trim().min(1).max(200).optional(),
+const usPhone = z
+  .string()
+  .trim()
+  .regex(US_PHONE_PATTERN, { message: 'must be a US phone number with 10 digits' })
+  .describe('A US phone number: 10 digits (or 11 starting with 1) among + ( ) . - and spaces, optionally an extension (x, ext or ext. and 1-6 digits)');
+
+const programRecordObject = z.strictObject({
+  externalId: notBlank(z.string().trim().min(1).max(200)).optional(),
   source: z.string().regex(SLUG, { message: 'must be a lowercase slug (e.g. ops-seed)' }).max(64).optional(),
-  name: z.string().trim().min(1).max(200),
-  organization: z.string().trim().min(1).max(200).optional(),
+  name: notBlank(z.string().trim().min(1).max(200)),
+  organization: notBlank(z.string().trim().min(1).max(200)).optional(),
   description: z.string().trim().max(5000).optional(),
-  phone: z.string().trim().refine(isUsPhone, { message: 'must be a US phone number with 10 digits' }).optional(),
+  phone: usPhone.optional(),
   website: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .max(2000)
+    .meta({ pattern: HTTP_URL_PATTERN, description: 'An http(s) URL; the pattern describes the usual form (host name, optional port and path)' })
     .optional(),
   email: z.email({ message: 'must be an email address' }).optional(),
-  address: addressSchema,
+  address: addressSchema.describe('zip must be a known US zip code and state the state of that zip'),
   location: geoPointSchema.optional(),
   levelsOfCare: uniqueList(z.enum(LEVELS_OF_CARE)).min(1),
   conditions: uniqueList(z.enum(CONDITIONS)).optional(),
   services: uniqueList(z.enum(SERVICES)).optional(),
   ageGroups: uniqueList(z.enum(AGE_GROUPS)).optional(),
-  languages: uniqueList(
-    z.string().refine(isLanguageCode, { message: 'must be an ISO 639-1 code (e.g. en, es) or sgn (sign language)' }),
-  ).optional(),
+  languages: uniqueList(z.enum(LANGUAGE_CODES, { message: 'must be an ISO 639-1 code (e.g. en, es) or sgn (sign language)' })).optional(),
   delivery: uniqueList(z.enum(DELIVERY_MODES)).min(1),
   insurance: uniqueList(z.enum(INSURANCE)).optional(),
   licenses: z.array(licenseSchema).max(50).optional(),
   accreditations: z.array(accreditationSchema).max(20).optional(),
   sessions: z.array(sessionSchema).max(50).optional(),
-  timezone: z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone (e.g. America/New_York)' }).optional(),
+  timezone: z
+    .string()
+    .refine(isIanaTimeZone, { message: 'must be an IANA time zone (e.g. America/New_York)' })
+    .meta({ enum: CANONICAL_TIME_ZONES, description: 'An IANA time zone; the canonical names are listed, older aliases (US/Eastern) are accepted too. Derived from the address when absent' })
+    .optional(),
   programLengthWeeks: programLengthSchema.optional(),
   acceptingNewPatients: z.boolean().optional(),
   medications: uniqueList(z.enum(MEDICATIONS)).optional(),
   populations: uniqueList(z.enum(POPULATIONS)).optional(),
   gendersAccepted: uniqueList(z.enum(GENDERS)).min(1).optional(),
   ownership: z.enum(OWNERSHIP).optional(),
-  intakePhone: z.string().trim().refine(isUsPhone, { message: 'must be a US phone number with 10 digits' }).optional(),
+  intakePhone: usPhone.optional(),
   serviceArea: serviceAreaSchema.optional(),
-}).refine((record) => !record.serviceArea || record.delivery.includes('virtual'), {
-  message: 'is for programs with virtual delivery: add virtual to delivery or leave serviceArea out',
-  path: ['serviceArea'],
 });
+
+/** A service area is for programs with virtual delivery: checked, and stated in the document as `if`/`then`. */
+function withServiceAreaRule<T extends z.ZodType<{ delivery: string[]; serviceArea?: unknown }>>(schema: T) {
+  return schema
+    .refine((record) => !record.serviceArea || record.delivery.includes('virtual'), {
+      message: 'is for programs with virtual delivery: add virtual to delivery or leave serviceArea out',
+      path: ['serviceArea'],
+    })
+    .meta({ if: { required: ['serviceArea'] }, then: { properties: { delivery: { contains: { const: 'virtual' } } } } });
+}
+
+/**
+ * One treatment program at one location (contract section 1): the native import line, the
+ * provider submission body and the core of every search result.
+ */
+export const programRecordSchema = withServiceAreaRule(programRecordObject);
+
+/**
+ * What a provider submits (POST and PUT /v1/listings): the record without `source` and
+ * `externalId`, which the directory assigns to provider listings.
+ */
+export const programSubmissionSchema = withServiceAreaRule(programRecordObject.omit({ source: true, externalId: true }));
 
 /**
  * On import the upsert key is required, and the importer may state the date of the source

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NOT_BLANK_PATTERN } from './schema-patterns';
 
 /**
  * Anonymous problem reports about a published program (contract 1.1, section 7): anyone may say
@@ -18,7 +19,15 @@ export const reportRequestSchema = z.strictObject({
   message: z
     .string({ message: 'must be a string' })
     .refine((text) => text.trim().length > 0, { message: 'must not be empty' })
-    .refine((text) => characters(text) <= REPORT_MESSAGE_MAX_CHARACTERS, { message: `must be at most ${REPORT_MESSAGE_MAX_CHARACTERS} characters` }),
+    .refine((text) => characters(text) <= REPORT_MESSAGE_MAX_CHARACTERS, { message: `must be at most ${REPORT_MESSAGE_MAX_CHARACTERS} characters` })
+    // The refinements, as the document states them (JSON Schema lengths count code points too).
+    .meta({
+      minLength: 1,
+      maxLength: REPORT_MESSAGE_MAX_CHARACTERS,
+      pattern: NOT_BLANK_PATTERN,
+      description:
+        'Plain text, 1-2,000 characters, not only whitespace. Stored exactly as sent and only ever served as a JSON string, never rendered as HTML: consumers must escape it themselves',
+    }),
 });
 export type ReportRequest = z.infer<typeof reportRequestSchema>;
 

@@ -16,60 +16,27 @@ import {
   WEEKDAYS,
 } from './vocabulary';
 import { isLanguageCode } from './program';
-
-/**
- * A comma-separated list of distinct values, each checked by `isAllowed`; `describeUnknown` words
- * the error naming the values that failed.
- */
-function commaList<T extends string>(isAllowed: (value: string) => boolean, describeUnknown: (unknown: string[]) => string) {
-  return z
-    .string()
-    .transform((raw) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))])
-    .superRefine((items, context) => {
-      if (items.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one value' });
-      const unknown = items.filter((item) => !isAllowed(item));
-      if (unknown.length > 0) context.addIssue({ code: 'custom', message: describeUnknown(unknown) });
-    })
-    .transform((items) => items as T[]);
-}
-
-/** A comma-separated list of values from one vocabulary. */
-function listOf<const T extends readonly [string, ...string[]]>(values: T) {
-  const allowed = new Set<string>(values);
-  return commaList<T[number]>(
-    (value) => allowed.has(value),
-    (unknown) => `unknown value ${unknown.map((item) => `'${item}'`).join(', ')}; expected one of ${values.join(', ')}`,
-  );
-}
+import { commaList, DECIMAL_TEXT, decimalParameter, integerParameter, listOf, queryParameterForms } from './query-values';
+import { LANGUAGE_CODES, notBlank } from './schema-patterns';
 
 /** The codes the record accepts: ISO 639-1, or `sgn` for sign language services. */
 const languageList = commaList<string>(
+  z.enum(LANGUAGE_CODES),
   isLanguageCode,
   (unknown) => `not ISO 639-1 codes (or sgn for sign language): ${unknown.join(', ')}`,
 );
 
-const decimal = (check: z.ZodNumber) =>
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/, { message: 'must be a number' })
-    .transform(Number)
-    .pipe(check);
-
-const integer = (check: z.ZodNumber) =>
-  z
-    .string()
-    .regex(/^\d+$/, { message: 'must be a whole number' })
-    .transform(Number)
-    .pipe(check);
-
 const flag = z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).transform((value) => value === 'true');
+
+const longitude = { type: 'number', minimum: -180, maximum: 180 };
+const latitude = { type: 'number', minimum: -90, maximum: 90 };
 
 /** `west,south,east,north` in degrees; west > east is a box across the antimeridian. */
 const boundingBox = z
   .string()
   .transform((raw, context) => {
     const parts = raw.split(',').map((part) => part.trim());
-    if (parts.length !== 4 || parts.some((part) => !/^-?\d+(\.\d+)?$/.test(part))) {
+    if (parts.length !== 4 || parts.some((part) => !DECIMAL_TEXT.test(part))) {
       context.addIssue({ code: 'custom', message: 'must be west,south,east,north: four numbers in degrees' });
       return z.NEVER;
     }
@@ -80,6 +47,16 @@ const boundingBox = z
     if (south > north) problems.push('south must not be greater than north');
     for (const message of problems) context.addIssue({ code: 'custom', message });
     return problems.length > 0 ? z.NEVER : { west, south, east, north };
+  })
+  .register(queryParameterForms, {
+    schema: {
+      type: 'array',
+      prefixItems: [longitude, latitude, longitude, latitude],
+      items: false,
+      minItems: 4,
+      maxItems: 4,
+    },
+    commaSeparated: true,
   });
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM (24-hour)' });
@@ -91,11 +68,11 @@ const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must
 export const searchQuerySchema = z
   .strictObject({
     zip: z.string().regex(/^\d{5}$/, { message: 'must be 5 digits' }).optional(),
-    lat: decimal(z.number().min(-90).max(90)).optional(),
-    lon: decimal(z.number().min(-180).max(180)).optional(),
-    near: z.string().trim().min(1, { message: 'must name a place' }).max(100, { message: 'must be at most 100 characters' }).optional(),
-    radius: decimal(z.number().gt(0, { message: 'must be greater than 0' }).max(500, { message: 'must be at most 500' })).optional(),
-    q: z.string().trim().min(1).max(200).optional(),
+    lat: decimalParameter(z.number().min(-90).max(90)).optional(),
+    lon: decimalParameter(z.number().min(-180).max(180)).optional(),
+    near: notBlank(z.string().trim().min(1, { message: 'must name a place' }).max(100, { message: 'must be at most 100 characters' })).optional(),
+    radius: decimalParameter(z.number().gt(0, { message: 'must be greater than 0' }).max(500, { message: 'must be at most 500' })).optional(),
+    q: notBlank(z.string().trim().min(1).max(200)).optional(),
     levelOfCare: listOf(LEVELS_OF_CARE).optional(),
     condition: listOf(CONDITIONS).optional(),
     service: listOf(SERVICES).optional(),
@@ -118,11 +95,11 @@ export const searchQuerySchema = z
     ownership: listOf(OWNERSHIP).optional(),
     state: listOf(US_STATES).optional(),
     bbox: boundingBox.optional(),
-    clusters: integer(z.number().int().max(20, { message: 'must be a map zoom, 0-20' })).optional(),
+    clusters: integerParameter(z.number().int().min(0).max(20, { message: 'must be a map zoom, 0-20' })).optional(),
     bounds: flag.optional(),
     reach: z.enum(['state'], { message: "must be 'state'" }).optional(),
     sort: z.enum(['distance', 'name', 'relevance']).optional(),
-    limit: integer(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' })).optional(),
+    limit: integerParameter(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' })).optional(),
     cursor: z.string().min(1).max(2000).optional(),
   })
   .superRefine((query, context) => {

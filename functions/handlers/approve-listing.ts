@@ -8,12 +8,14 @@ import { parseInput } from '../http/parse-input';
 import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { approveReviewItem } from '../use-cases/review/decide-review-item';
+import { authentication } from './composition/authentication';
 import { reviewDependencies } from './composition/review-dependencies';
 
 /** `POST /v1/review/{id}/approve`: publishes a listing version, grants a claim, or resolves a report as acted on. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'approve-listing' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const { id } = parseInput(reviewItemPathSchema, event.pathParameters ?? {}, 'path');

@@ -8,11 +8,13 @@ import { parseInput } from '../http/parse-input';
 import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { archiveListing } from '../use-cases/listings/archive-listing';
+import { authentication } from './composition/authentication';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'archive-listing' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const { id } = parseInput(listingPathSchema, event.pathParameters ?? {}, 'path');

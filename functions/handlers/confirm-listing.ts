@@ -8,12 +8,14 @@ import { parseInput } from '../http/parse-input';
 import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { confirmListing } from '../use-cases/listings/confirm-listing';
+import { authentication } from './composition/authentication';
 import { listingDependencies } from './composition/listing-dependencies';
 
 /** `POST /v1/listings/{id}/confirm`: the owner says the published version is still right. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'confirm-listing' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const { id } = parseInput(listingPathSchema, event.pathParameters ?? {}, 'path');

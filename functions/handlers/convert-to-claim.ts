@@ -8,12 +8,14 @@ import { parseInput } from '../http/parse-input';
 import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { convertToClaim } from '../use-cases/review/convert-to-claim';
+import { authentication } from './composition/authentication';
 import { reviewDependencies } from './composition/review-dependencies';
 
 /** `POST /v1/review/{id}/convert`: turns a listing flagged as a likely duplicate into its owner's claim on the program (reviewers). */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'convert-to-claim' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const { id } = parseInput(listingPathSchema, event.pathParameters ?? {}, 'path');

@@ -8,11 +8,13 @@ import { parseInput } from '../http/parse-input';
 import { jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { createListing } from '../use-cases/listings/create-listing';
+import { authentication } from './composition/authentication';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'create-listing' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const headers = parseInput(idempotencyHeadersSchema, lowerCased(event.headers), 'headers');

@@ -1,36 +1,24 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchExpiryIndex } from '../adapters/opensearch/opensearch-expiry-index';
 import { openSearchConfig } from '../config/opensearch-config';
 import { httpErrors } from '../http/http-errors';
 import { identityFrom } from '../http/identity';
 import { jsonResponse } from '../http/json-response';
-import { DEFAULT_LISTING_PAGE, pageQuerySchema } from '../http/listing-requests';
+import { DEFAULT_LISTING_PAGE, expiringQuerySchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { observability } from '../observability/observability';
 import { requireReviewer } from '../use-cases/listings/listing-access';
-import { DEFAULT_EXPIRY_WINDOW_DAYS, expiringPrograms, MAX_EXPIRY_WINDOW_DAYS } from '../use-cases/expiring-programs';
-
-const withinMessage = `must be a whole number of days from 1 to ${MAX_EXPIRY_WINDOW_DAYS}`;
-
-/** `GET /v1/review/expiring?within=N&limit=&cursor=` */
-export const expiringQuerySchema = z.strictObject({
-  ...pageQuerySchema.shape,
-  within: z
-    .string()
-    .regex(/^\d+$/, { message: withinMessage })
-    .transform(Number)
-    .pipe(z.number().int().min(1, { message: withinMessage }).max(MAX_EXPIRY_WINDOW_DAYS, { message: withinMessage }))
-    .optional(),
-});
+import { DEFAULT_EXPIRY_WINDOW_DAYS, expiringPrograms } from '../use-cases/expiring-programs';
+import { authentication } from './composition/authentication';
 
 const index = new OpenSearchExpiryIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'expiring-programs' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     // Before the query is read: to anyone but a reviewer the route is simply forbidden.

@@ -8,12 +8,14 @@ import { parseInput } from '../http/parse-input';
 import { headerOf, jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { rejectReviewItem } from '../use-cases/review/decide-review-item';
+import { authentication } from './composition/authentication';
 import { reviewDependencies } from './composition/review-dependencies';
 
 /** `POST /v1/review/{id}/reject`: drops a listing version or a claim with a reason, or dismisses a report. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'reject-listing' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const { id } = parseInput(reviewItemPathSchema, event.pathParameters ?? {}, 'path');

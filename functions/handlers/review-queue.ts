@@ -7,11 +7,13 @@ import { DEFAULT_LISTING_PAGE, pageQuerySchema } from '../http/listing-requests'
 import { parseInput } from '../http/parse-input';
 import { observability } from '../observability/observability';
 import { reviewQueue } from '../use-cases/listings/read-listings';
+import { authentication } from './composition/authentication';
 import { listingDependencies } from './composition/listing-dependencies';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'review-queue' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const page = parseInput(pageQuerySchema, event.queryStringParameters ?? {}, 'query parameters');

@@ -1,29 +1,43 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { SearchPageCache } from '../adapters/memory/search-page-cache';
 import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../adapters/opensearch/opensearch-search-index';
 import { openSearchConfig } from '../config/opensearch-config';
 import { searchQuerySchema } from '../domain/search-query';
 import { placeDirectory } from '../geo/place-directory';
 import { zipDirectory } from '../geo/zip-table';
+import { httpCaching, INDEX_READS } from '../http/http-caching';
 import { httpErrors } from '../http/http-errors';
 import { jsonResponse } from '../http/json-response';
 import { parseInput } from '../http/parse-input';
 import { recordSearch } from '../observability/metrics';
 import { observability } from '../observability/observability';
 import { telemetryFor } from '../observability/telemetry';
-import { searchPrograms } from '../use-cases/search-programs';
+import { searchPrograms, type SearchDependencies } from '../use-cases/search-programs';
 
-const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 const { metrics } = telemetryFor('search-programs');
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-  .use(observability({ service: 'search-programs' }))
-  .use(httpErrors())
-  .handler(async (event) => {
-    const startedAt = performance.now();
-    const query = parseInput(searchQuerySchema, event.queryStringParameters ?? {}, 'query parameters');
-    const response = await searchPrograms(query, { index: searchIndex, zips: zipDirectory, places: placeDirectory });
-    recordSearch(metrics, startedAt, response.total);
-    return jsonResponse(200, response);
-  });
+/** `GET /v1/programs` over any index; the deployed handler puts the page cache in front of OpenSearch. */
+export function createSearchProgramsHandler(index: SearchDependencies['index']) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(observability({ service: 'search-programs' }))
+    .use(httpCaching(INDEX_READS))
+    .use(httpErrors())
+    .handler(async (event) => {
+      const startedAt = performance.now();
+      const query = parseInput(searchQuerySchema, event.queryStringParameters ?? {}, 'query parameters');
+      const response = await searchPrograms(query, { index, zips: zipDirectory, places: placeDirectory });
+      recordSearch(metrics, startedAt, response.total);
+      return jsonResponse(200, response);
+    });
+}
+
+// Repeated searches (a client revalidating with If-None-Match above all) are answered from memory
+// for as long as the index still serves the data they were read from, and never beyond max-age.
+export const handler = createSearchProgramsHandler(
+  new SearchPageCache(new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS), {
+    maxEntries: 256,
+    maxAgeMs: INDEX_READS.maxAge * 1000,
+  }),
+);

@@ -8,12 +8,14 @@ import { parseInput } from '../http/parse-input';
 import { jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { submitClaim } from '../use-cases/claims/submit-claim';
+import { authentication } from './composition/authentication';
 import { listingDependencies } from './composition/listing-dependencies';
 
 /** `POST /v1/programs/{id}/claims`: a signed-in provider asks to maintain an imported program. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'submit-claim' }))
   .use(httpErrors())
+  .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
     const { id } = parseInput(programPathSchema, event.pathParameters ?? {}, 'path');

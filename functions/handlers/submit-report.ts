@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
 import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb/dynamodb-rate-limiter';
 import { DynamoDbReportStore } from '../adapters/dynamodb/dynamodb-report-store';
@@ -8,9 +7,11 @@ import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../adapters/opensearch/opensearch-search-index';
 import { dynamoDbConfig } from '../config/dynamodb-config';
 import { openSearchConfig } from '../config/opensearch-config';
+import { clientAddressOf } from '../http/client-address';
 import { errorResponse } from '../http/error-response';
 import { httpErrors } from '../http/http-errors';
 import { jsonResponse } from '../http/json-response';
+import { programPathSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
@@ -24,22 +25,19 @@ const dependencies: ReportSubmissionDependencies = {
   rateLimiter: new DynamoDbRateLimiter(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
 };
 
-const reportPathSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be a program id' }),
-});
-
 /**
  * POST /v1/programs/{id}/reports: anyone, without a token, reports a problem with a published
- * program. The client address is API Gateway's `sourceIp` (the TCP peer it saw), never a header
- * the client could set.
+ * program. The client address is API Gateway's `sourceIp` (the TCP peer it saw), or behind
+ * CloudFront the viewer address the edge hands on (functions/http/client-address.ts); never a
+ * header the client could set.
  */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'submit-report' }))
   .use(httpErrors())
   .handler(async (event) => {
-    const { id } = parseInput(reportPathSchema, event.pathParameters ?? {}, 'path');
+    const { id } = parseInput(programPathSchema, event.pathParameters ?? {}, 'path');
     const body = jsonBody(event);
-    const address = event.requestContext?.http?.sourceIp || 'unknown';
+    const address = clientAddressOf(event);
     try {
       return jsonResponse(202, await submitReport(id, body, address, dependencies));
     } catch (error) {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { FACET_NAMES } from '../domain/search-criteria';
 import { geoPointSchema, importRecordSchema, programRecordSchema } from '../domain/program';
-import { REPORT_CATEGORIES, REPORT_MESSAGE_MAX_CHARACTERS, REPORT_STATUSES } from '../domain/report';
+import { integerParameter } from '../domain/query-values';
+import { REPORT_CATEGORIES, REPORT_STATUSES } from '../domain/report';
+import { notBlank } from '../domain/schema-patterns';
 
 /** Response shapes, written as zod schemas so the OpenAPI document is generated, not hand-kept. */
 export const publicProgramSchema = programRecordSchema.safeExtend({
@@ -85,14 +87,11 @@ export const placeSchema = z.object({
   lon: z.number(),
 });
 
+export const DEFAULT_PLACE_SUGGESTIONS = 8;
+
 export const placesQuerySchema = z.strictObject({
-  q: z.string().trim().min(1, { message: 'must not be empty' }).max(100, { message: 'must be at most 100 characters' }),
-  limit: z
-    .string()
-    .regex(/^\d+$/, { message: 'must be a whole number' })
-    .transform(Number)
-    .pipe(z.number().int().min(1, { message: 'must be at least 1' }).max(20, { message: 'must be at most 20' }))
-    .optional(),
+  q: notBlank(z.string().trim().min(1, { message: 'must not be empty' }).max(100, { message: 'must be at most 100 characters' })),
+  limit: integerParameter(z.number().int().min(1, { message: 'must be at least 1' }).max(20, { message: 'must be at most 20' })).optional(),
 });
 
 export const placesResponseSchema = z.object({ places: z.array(placeSchema) });
@@ -122,12 +121,6 @@ export const listingViewSchema = z.object({
     })
     .optional()
     .describe("For a claimed program: its source's latest statement, where it differs"),
-});
-
-export const claimRequestSchema = z.strictObject({
-  role: z.string().min(1).max(200).describe('How the claimant is connected to the program (e.g. clinical director)'),
-  phone: z.string().optional().describe('A US phone number a reviewer can call back'),
-  note: z.string().max(2000).optional(),
 });
 
 export const claimViewSchema = z.object({
@@ -202,16 +195,6 @@ export const expiringPageSchema = z.object({
     }),
   ),
   nextCursor: z.string().nullable(),
-});
-
-/** `POST /v1/programs/{id}/reports`: anonymous problem reports (contract 1.1, section 7). */
-export const reportRequestDocumentSchema = z.strictObject({
-  category: z.enum(REPORT_CATEGORIES),
-  message: z
-    .string()
-    .min(1)
-    .max(REPORT_MESSAGE_MAX_CHARACTERS)
-    .describe('Plain text, 1-2,000 characters, not only whitespace. Stored exactly as sent and only ever served as a JSON string, never rendered as HTML: consumers must escape it themselves'),
 });
 
 export const reportReceiptSchema = z.object({

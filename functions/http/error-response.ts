@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError } from '../domain/errors';
 import { currentLogger } from '../observability/telemetry';
+import { BearerTokenRefusedError } from './bearer-token';
 import { jsonResponse } from './json-response';
 
 /** The one place where domain errors become HTTP statuses. */
@@ -22,7 +23,9 @@ const STATUS_BY_CODE: Record<string, number> = {
 export function errorResponse(error: unknown, log: (message: string, error: unknown) => void = logUnexpected): APIGatewayProxyStructuredResultV2 {
   if (error instanceof DomainError) {
     const statusCode = STATUS_BY_CODE[error.code] ?? 500;
-    return jsonResponse(statusCode, { error: { code: error.code, message: error.message, details: error.details } });
+    // A refused bearer token also says how to authenticate (RFC 6750), as the local adapter does.
+    const headers = error instanceof BearerTokenRefusedError ? { 'www-authenticate': error.challenge } : undefined;
+    return jsonResponse(statusCode, { error: { code: error.code, message: error.message, details: error.details } }, headers);
   }
   // Anything else is a bug: log it in full, tell the client nothing internal.
   log('Unhandled error', error);

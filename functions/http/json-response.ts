@@ -1,5 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { NO_STORE } from './http-caching';
 
+/**
+ * Every response is `Cache-Control: no-store` unless its route says otherwise (`httpCaching` on
+ * the public reads, or a header passed here): token routes, writes and errors must never be kept
+ * by a browser or a shared cache, and a new route cannot become cacheable by forgetting a header.
+ */
 export function jsonResponse(
   statusCode: number,
   body: unknown,
@@ -7,7 +13,7 @@ export function jsonResponse(
 ): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': NO_STORE, ...headers },
     body: JSON.stringify(body),
   };
 }

@@ -8,6 +8,19 @@ export type QueueEntry =
   | { kind: 'claim'; claim: Claim }
   | { kind: 'report'; report: Report };
 
+/**
+ * One listing's place in its owner's review capacity (MAX_PENDING_LISTINGS): taken before the
+ * write that puts the listing in review, given back after the write that takes it out.
+ */
+export interface PendingReservation {
+  listingId: string;
+  /** The listing revision whose write puts the listing in review. */
+  revision: number;
+  reservedAt: string;
+  /** Tells this reservation from another of the same listing. */
+  token: string;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -22,7 +35,20 @@ export interface ListingStore {
    */
   save(listing: Listing, expectedRevision: number | 'absent'): Promise<boolean>;
   listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>>;
-  countPendingByOwner(ownerId: string): Promise<number>;
+  /** The owner's reservations of review capacity; undefined when none was ever recorded for the owner. */
+  pendingReservations(ownerId: string): Promise<PendingReservation[] | undefined>;
+  /** Starts the owner's record of reservations with `reservations`, unless one exists already. */
+  startPendingReservations(ownerId: string, reservations: readonly PendingReservation[]): Promise<void>;
+  /**
+   * Adds the reservation, atomically, if the owner holds fewer than `max` and none for the same
+   * listing. False, writing nothing, otherwise, or when the owner has no record yet.
+   */
+  reservePending(ownerId: string, reservation: PendingReservation, max: number): Promise<boolean>;
+  /**
+   * Removes the listing's reservation if it is the one `token` names, or if it was taken for a
+   * revision up to `upToRevision`. False when no such reservation is there (any more).
+   */
+  releasePending(ownerId: string, listingId: string, which: { token: string } | { upToRevision: number }): Promise<boolean>;
   /** Everything waiting for a reviewer (listings, claims, reports), oldest submission first. */
   reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<QueueEntry>>;
 }

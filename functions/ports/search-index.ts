@@ -65,3 +65,27 @@ export interface ExpiringPage {
 export interface ExpiryIndex {
   expiring(window: ExpiryWindow, page: ExpiringPageRequest): Promise<ExpiringPage>;
 }
+
+/** What the index holds for one document id: its external version, and whether search serves it. */
+export interface IndexedVersion {
+  version: number;
+  published: boolean;
+}
+
+/** A page of published documents, in id order. */
+export type PublishedDocument = { id: string } & Pick<IndexedVersion, 'version'>;
+
+/**
+ * The reconciliation's view of the index (a port of its own beside SearchIndex, so the search
+ * functions neither depend on it nor carry its implementation, OpenSearchIndexAudit).
+ */
+export interface IndexAudit {
+  /**
+   * The document of each id as searches see it (as of the index's last refresh); an id searches
+   * do not see yet is looked up in real time, so a document applied a moment ago is not absent.
+   * Ids without a document, not even a tombstone, are absent.
+   */
+  versionsOf(ids: readonly string[]): Promise<Map<string, IndexedVersion>>;
+  /** Every published document, in id order, in pages of at most `pageSize`, reading one page at a time. */
+  publishedDocuments(pageSize: number): AsyncIterable<PublishedDocument[]>;
+}

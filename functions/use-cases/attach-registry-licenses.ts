@@ -210,32 +210,39 @@ export async function attachRegistryLicenses(
   const chunkSize = options.chunkSize ?? 500;
   const updatedAt = now.toISOString();
   for (let start = 0; start < candidates.length; start += chunkSize) {
-    const ids = candidates.slice(start, start + chunkSize);
-    // Read again just before writing: the scan may be minutes old on a large table.
-    const stored = await deps.store.getMany(ids);
-    const changed: Program[] = [];
-    for (const id of ids) {
-      const program = stored.get(id);
-      if (!program || program.status !== 'published') continue;
-      const { licences, removed } = next(program);
-      if (sameContent(licences, program.registryLicenses ?? [])) {
-        summary.programsUnchanged++;
-        continue;
+    let ids = candidates.slice(start, start + chunkSize);
+    for (let attempt = 0; ids.length > 0; attempt++) {
+      // Read again just before writing: the scan may be minutes old on a large table.
+      const stored = await deps.store.getMany(ids);
+      const changed: { program: Program; removed: number }[] = [];
+      for (const id of ids) {
+        const program = stored.get(id);
+        if (!program || program.status !== 'published') continue;
+        const { licences, removed } = next(program);
+        if (sameContent(licences, program.registryLicenses ?? [])) {
+          summary.programsUnchanged++;
+          continue;
+        }
+        const { registryLicenses: _previous, ...rest } = program;
+        changed.push({ program: { ...rest, ...(licences.length > 0 && { registryLicenses: licences }), version: program.version + 1, updatedAt }, removed });
       }
-      const { registryLicenses: _previous, ...rest } = program;
-      changed.push({
-        ...rest,
-        ...(licences.length > 0 && { registryLicenses: licences }),
-        version: program.version + 1,
-        updatedAt,
-      });
-      summary.licencesRemoved += removed;
+      // Each write is conditional on the version just read: a program written meanwhile (an
+      // import, a claim approved, an owner's edit) is read again and its licences decided anew.
+      const lost =
+        summary.dryRun || changed.length === 0 ? new Set<string>() : await deps.store.replaceMany(changed.map(({ program }) => ({ program, expectedVersion: program.version - 1 })));
+      for (const { removed } of changed.filter(({ program }) => !lost.has(program.id))) {
+        summary.programsUpdated++;
+        summary.licencesRemoved += removed;
+      }
+      if (lost.size > 0 && attempt >= CONFLICT_RETRIES) throw new Error(`${lost.size} programs kept changing while their registry licences were written; run the import again`);
+      ids = [...lost];
     }
-    if (!summary.dryRun && changed.length > 0) await deps.store.putMany(changed);
-    summary.programsUpdated += changed.length;
   }
   return summary;
 }
+
+/** How often a write that lost to a concurrent writer is decided again on a fresh read. */
+const CONFLICT_RETRIES = 5;
 
 const byNumber = (a: RegistryLicense, b: RegistryLicense) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0);
 

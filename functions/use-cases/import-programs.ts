@@ -51,6 +51,11 @@ export interface ImportSummary {
   located: Record<LocationSource, number>;
   /** Why `prune` archived nothing although it was asked to. */
   pruneSkipped?: string;
+  /**
+   * Programs `prune` left published because a concurrent writer (another import of the source)
+   * changed what the source says of them after the prune read them; a later prune decides again.
+   */
+  changedMeanwhile?: number;
   errors: RowProblem[];
   warnings: RowProblem[];
   dryRun: boolean;
@@ -77,6 +82,12 @@ export interface ImportOptions {
    * invented programs never reach a deployed directory).
    */
   refusedSources?: ReadonlyMap<string, string>;
+  /**
+   * Nothing else writes programs while this import runs (a fresh local stack seeding itself before
+   * it serves): writes are batched (BatchWriteItem, 25 a request) instead of conditional on the
+   * version read, which costs a request per program. Never for an import into a live directory.
+   */
+  exclusive?: boolean;
   now?: () => Date;
   onProgress?: (summary: Readonly<ImportSummary>) => void;
 }
@@ -217,6 +228,11 @@ function identityOf(value: unknown): { source?: string; externalId: string } | u
 /**
  * Archiving is a versioned write like any other, so the stream indexer turns it into a tombstone
  * and the program leaves search; the record and its history stay in the store.
+ *
+ * Each archive is conditional on the version the scan read. A program another writer changed in
+ * between is read again and decided on what it is now: claimed meanwhile, it stays with its owner
+ * (the source's silence noted); re-imported with other content (a concurrent import of the
+ * source), it stays published; changed otherwise (its registry licences), it is archived.
  */
 async function archiveMissing(
   source: string,
@@ -226,18 +242,44 @@ async function archiveMissing(
   options: ImportOptions,
 ): Promise<void> {
   const now = (options.now?.() ?? new Date()).toISOString();
+  const missing = (program: Program) => program.source === source && program.status === 'published' && !present(program.externalId);
   for await (const page of store.scanAll()) {
-    const gone = page.filter((program) => program.source === source && program.status === 'published' && !present(program.externalId));
-    // A claimed program stays: its owner maintains it. That its source no longer lists it is noted for owner and reviewers.
-    const missing = gone.filter((program) => !program.ownedBy).map((program): Program => ({ ...program, status: 'archived', version: program.version + 1, updatedAt: now }));
-    if (!options.dryRun && missing.length > 0) await store.putMany(missing);
-    summary.archived += missing.length;
-    for (const program of gone.filter((candidate) => candidate.ownedBy)) {
-      summary.claimedKept++;
-      if (program.sourceStatement?.droppedAt || options.dryRun) continue;
-      await recordStatement(store, program, (current) => ({ ...(current.sourceStatement ?? statementOf(current, now)), droppedAt: now }), now);
+    let gone = page.filter(missing);
+    for (let attempt = 0; gone.length > 0; attempt++) {
+      // A claimed program stays: its owner maintains it. That its source no longer lists it is noted for owner and reviewers.
+      for (const program of gone.filter((candidate) => candidate.ownedBy)) {
+        summary.claimedKept++;
+        if (program.sourceStatement?.droppedAt || options.dryRun) continue;
+        await recordStatement(store, program, (current) => ({ ...(current.sourceStatement ?? statementOf(current, now)), droppedAt: now }), now);
+      }
+      const read = gone.filter((program) => !program.ownedBy);
+      if (options.dryRun || read.length === 0) {
+        summary.archived += read.length;
+        break;
+      }
+      const lost = await store.replaceMany(
+        read.map((program) => ({ program: { ...program, status: 'archived', version: program.version + 1, updatedAt: now }, expectedVersion: program.version })),
+      );
+      summary.archived += read.length - lost.size;
+      if (lost.size === 0) break;
+      if (attempt >= CONFLICT_RETRIES) throw keptChanging(lost, 'archived');
+      const current = await store.getMany([...lost]);
+      gone = [];
+      for (const before of read.filter((program) => lost.has(program.id))) {
+        const fresh = current.get(before.id);
+        if (!fresh || !missing(fresh)) continue;
+        if (fresh.ownedBy || fresh.contentHash === before.contentHash) gone.push(fresh);
+        else summary.changedMeanwhile = (summary.changedMeanwhile ?? 0) + 1;
+      }
     }
   }
+}
+
+/** How often a write that lost to a concurrent writer is decided again on a fresh read before the import gives up. */
+const CONFLICT_RETRIES = 5;
+
+function keptChanging(ids: ReadonlySet<string>, doing: string): Error {
+  return new Error(`${ids.size} programs kept changing while the import ${doing} them (${[...ids].slice(0, 3).join(', ')}); run the import again`);
 }
 
 class ClaimedStatements {
@@ -284,43 +326,29 @@ async function placeOf(row: AcceptedRow, existing: Program | undefined, geocoder
   return { location: resolved.location, locationPrecision: 'zip' as const, locationSource: 'zip' as const };
 }
 
-async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summary: ImportSummary, options: ImportOptions): Promise<void> {
-  const now = (options.now?.() ?? new Date()).toISOString();
-  const ids = chunk.map((row) => programIdFor(row.source, row.record.externalId));
-  const stored = await deps.store.getMany(ids);
-  // A geocoding service answers one address per request: several in flight, never unbounded.
-  const limit = pLimit(GEOCODE_CONCURRENCY);
-  const places = await Promise.all(chunk.map((row, position) => limit(() => placeOf(row, stored.get(ids[position]!), deps.geocoder))));
-  const changed: Program[] = [];
-  const claimed = new ClaimedStatements();
-  for (const [position, row] of chunk.entries()) {
-    const id = ids[position]!;
-    const existing = stored.get(id);
-    summary.accepted++;
-    const { dataAsOf: statedAsOf, ...record } = row.record;
-    const asOf = statedAsOf ?? options.asOf;
-    const place = places[position]!;
-    summary.located[place.locationSource]++;
-    // What the source says, as the directory resolved it: equal content hashes equal, so an
-    // unchanged row writes nothing. A defaulted date is left out, or every re-import would change.
-    const content = { ...record, source: row.source, ...place, timezone: row.resolved.timezone, ...(asOf && { dataAsOf: asOf }), status: 'published' as const };
-    const hash = contentHash(content);
-    if (existing?.ownedBy) {
-      // Maintained by its owner since a claim: the source's word is recorded, the owner's version stays.
-      summary.claimedKept++;
-      if (existing.sourceStatement?.contentHash === hash && !existing.sourceStatement.droppedAt) {
-        summary.unchanged++;
-        continue;
-      }
-      claimed.push({ ...content, dataAsOf: asOf ?? existing.sourceStatement?.dataAsOf ?? now.slice(0, 10) }, hash);
-      continue;
-    }
-    // An archived program that is back in the file is published again even if its content is the same.
-    if (existing && existing.contentHash === hash && existing.status === 'published') {
-      summary.unchanged++;
-      continue;
-    }
-    changed.push({
+/** What one accepted row does to its program, decided on the program as last read. */
+type RowDecision =
+  | { kind: 'unchanged' }
+  /** Maintained by its owner since a claim: the source's word is recorded beside the owner's version. */
+  | { kind: 'claimed'; content: Partial<Program> & { source: string; externalId: string }; hash: string }
+  | { kind: 'write'; program: Program };
+
+function decideRow(row: AcceptedRow, id: string, place: Awaited<ReturnType<typeof placeOf>>, existing: Program | undefined, now: string, options: ImportOptions): RowDecision {
+  const { dataAsOf: statedAsOf, ...record } = row.record;
+  const asOf = statedAsOf ?? options.asOf;
+  // What the source says, as the directory resolved it: equal content hashes equal, so an
+  // unchanged row writes nothing. A defaulted date is left out, or every re-import would change.
+  const content = { ...record, source: row.source, ...place, timezone: row.resolved.timezone, ...(asOf && { dataAsOf: asOf }), status: 'published' as const };
+  const hash = contentHash(content);
+  if (existing?.ownedBy) {
+    if (existing.sourceStatement?.contentHash === hash && !existing.sourceStatement.droppedAt) return { kind: 'unchanged' };
+    return { kind: 'claimed', content: { ...content, dataAsOf: asOf ?? existing.sourceStatement?.dataAsOf ?? now.slice(0, 10) }, hash };
+  }
+  // An archived program that is back in the file is published again even if its content is the same.
+  if (existing && existing.contentHash === hash && existing.status === 'published') return { kind: 'unchanged' };
+  return {
+    kind: 'write',
+    program: {
       ...content,
       id,
       dataAsOf: asOf ?? existing?.dataAsOf ?? now.slice(0, 10),
@@ -330,15 +358,57 @@ async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summar
       version: (existing?.version ?? 0) + 1,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
-    });
-  }
-  if (!options.dryRun && changed.length > 0) await deps.store.putMany(changed);
-  summary.written += changed.length;
-  if (!options.dryRun) {
-    for (const { content, hash } of claimed.entries) {
-      const program = stored.get(programIdFor(content.source, content.externalId))!;
-      await recordStatement(deps.store, program, () => statementOf(content, now, hash), now);
+    },
+  };
+}
+
+/**
+ * Writes a chunk's changed programs, each conditional on the version read (BatchWriteItem takes
+ * no condition, so a concurrent import of the same source, or a claim approved meanwhile, would
+ * otherwise be overwritten and a version number used twice). A write that loses is decided again
+ * on the program as it is now (claimed meanwhile: recorded as the source's statement; already
+ * saying the same: unchanged; else one version up), a bounded number of times.
+ */
+async function writeChunk(chunk: AcceptedRow[], deps: ImportDependencies, summary: ImportSummary, options: ImportOptions): Promise<void> {
+  const now = (options.now?.() ?? new Date()).toISOString();
+  const ids = chunk.map((row) => programIdFor(row.source, row.record.externalId));
+  let stored = await deps.store.getMany(ids);
+  // A geocoding service answers one address per request: several in flight, never unbounded.
+  const limit = pLimit(GEOCODE_CONCURRENCY);
+  const places = await Promise.all(chunk.map((row, position) => limit(() => placeOf(row, stored.get(ids[position]!), deps.geocoder))));
+  summary.accepted += chunk.length;
+  for (const place of places) summary.located[place.locationSource]++;
+  let pending = chunk.map((row, position) => ({ row, id: ids[position]!, place: places[position]! }));
+  for (let attempt = 0; ; attempt++) {
+    const writes: Program[] = [];
+    const claimed = new ClaimedStatements();
+    for (const { row, id, place } of pending) {
+      const existing = stored.get(id);
+      const decision = decideRow(row, id, place, existing, now, options);
+      if (existing?.ownedBy) summary.claimedKept++;
+      if (decision.kind === 'unchanged') summary.unchanged++;
+      else if (decision.kind === 'claimed') claimed.push(decision.content, decision.hash);
+      else writes.push(decision.program);
     }
+    let lost = new Set<string>();
+    if (options.dryRun || writes.length === 0) {
+      // Nothing to write.
+    } else if (options.exclusive) {
+      await deps.store.putMany(writes);
+    } else {
+      lost = await deps.store.replaceMany(writes.map((program) => ({ program, expectedVersion: stored.get(program.id)?.version ?? 'absent' })));
+    }
+    summary.written += writes.length - lost.size;
+    if (!options.dryRun) {
+      for (const { content, hash } of claimed.entries) {
+        const program = stored.get(programIdFor(content.source, content.externalId))!;
+        await recordStatement(deps.store, program, () => statementOf(content, now, hash), now);
+      }
+    }
+    summary.written += claimed.entries.length;
+    if (lost.size === 0) return;
+    if (attempt >= CONFLICT_RETRIES) throw keptChanging(lost, 'wrote');
+    pending = pending.filter(({ id }) => lost.has(id));
+    stored = await deps.store.getMany([...lost]);
   }
-  summary.written += claimed.entries.length;
 }

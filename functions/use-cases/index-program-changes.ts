@@ -16,7 +16,7 @@ export interface IndexingReport {
  * Applies a batch of committed changes to the index. Stale changes (the index already has a newer
  * version) count as done; only real failures are returned, so the caller retries just those.
  */
-export async function indexProgramChanges(changes: readonly PendingChange[], index: SearchIndex): Promise<IndexingReport> {
+export async function indexProgramChanges(changes: readonly PendingChange[], index: Pick<SearchIndex, 'apply'>): Promise<IndexingReport> {
   const outcomes = await index.apply(changes.map((pending) => pending.change));
   const report: IndexingReport = { applied: 0, stale: 0, failed: [] };
   outcomes.forEach((outcome, position) => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { IndexSourcePage, ProgramStore } from '../ports/program-store';
+import type { ProgramStore } from '../ports/program-store';
 import type { IndexChange, IndexChangeOutcome } from '../ports/search-index';
+import { scanInParallel } from './scan-in-parallel';
 
 /** The search engine's index lifecycle, as a reindex needs it; every name is a concrete index. */
 export interface SearchIndexAdmin {
@@ -87,7 +88,7 @@ export async function reindexPrograms(dependencies: ReindexDependencies, options
   const caughtUp = { changes: 0, newer: 0 };
   let indexed: number;
   try {
-    await scanInParallel(store, segments, undefined, async (page) => {
+    await scanInParallel(store, segments, {}, async (page) => {
       malformed.push(...page.malformed);
       for (const change of page.changes) ids.add(idOf(change));
       const failures = failuresOf(page.changes, await admin.apply(newIndex, page.changes));
@@ -151,38 +152,13 @@ async function catchUp(
   totals: { changes: number; newer: number },
   when: string,
 ): Promise<void> {
-  await scanInParallel(store, segments, changedSince, async (page) => {
+  await scanInParallel(store, segments, { changedSince }, async (page) => {
     const outcomes = await admin.apply(index, page.changes);
     const failures = failuresOf(page.changes, outcomes);
     if (failures.length > 0) throw new ReindexError(`${failures.length} changes could not be applied ${when}, first: ${failures[0]}`);
     totals.changes += page.changes.length;
     totals.newer += outcomes.filter((outcome) => outcome.status === 'applied').length;
   });
-}
-
-/** Runs every segment's pages through `handle`; the first failure stops the other segments at their next page. */
-async function scanInParallel(
-  store: ReindexDependencies['store'],
-  totalSegments: number,
-  changedSince: string | undefined,
-  handle: (page: IndexSourcePage) => Promise<void>,
-): Promise<void> {
-  let failed = false;
-  const results = await Promise.allSettled(
-    Array.from({ length: totalSegments }, async (_, segment) => {
-      try {
-        for await (const page of store.scanIndexSource({ segment, totalSegments, changedSince })) {
-          if (failed) return;
-          await handle(page);
-        }
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }),
-  );
-  const rejection = results.find((result) => result.status === 'rejected');
-  if (rejection) throw rejection.reason;
 }
 
 function idOf(change: IndexChange): string {

@@ -10,7 +10,7 @@ import { AmbiguousPlaceError, UnknownPlaceError } from '../domain/errors';
 import type { UsState } from '../domain/vocabulary';
 
 export interface SearchDependencies {
-  index: SearchIndex;
+  index: Pick<SearchIndex, 'search'>;
   zips: ZipDirectory;
   /** Resolves `near`; a search with `near` and no directory is refused as an unknown place. */
   places?: PlaceDirectory;

@@ -3,7 +3,7 @@ import type { ErrorDetail } from '../domain/errors';
 import { haversineMiles } from '../domain/geo';
 import {
   importRecordSchema,
-  programRecordSchema,
+  programSubmissionSchema,
   type GeoPoint,
   type ImportRecord,
   type ProgramRecord,
@@ -15,7 +15,10 @@ import type { ZipDirectory } from '../ports/zip-directory';
 export const FAR_FROM_ZIP_MILES = 50;
 
 export interface ValidationOptions {
-  /** Imports upsert by externalId, so they must carry one; provider submissions need not. */
+  /**
+   * Imports upsert by externalId, so they must carry one; provider submissions (false) are read
+   * with the submission schema, in which the directory-assigned source and externalId do not exist.
+   */
   requireExternalId: boolean;
   zips: ZipDirectory;
 }
@@ -37,7 +40,7 @@ export function validateProgramRecord(
 ): ProgramValidation<ImportRecord>;
 export function validateProgramRecord(input: unknown, options: ValidationOptions): ProgramValidation<ProgramRecord>;
 export function validateProgramRecord(input: unknown, options: ValidationOptions): ProgramValidation<ProgramRecord> {
-  const schema = options.requireExternalId ? importRecordSchema : programRecordSchema;
+  const schema = options.requireExternalId ? importRecordSchema : programSubmissionSchema;
   const parsed = schema.safeParse(input, { error: readableMessage });
   if (!parsed.success) return { ok: false, errors: toErrorDetails(parsed.error.issues) };
   const record = parsed.data;

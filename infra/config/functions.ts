@@ -1,33 +1,11 @@
 import { Aws } from 'aws-cdk-lib';
+import type { OpenSearchCapability } from './search-access';
+import type { StageFunctionName } from './user-pool-triggers';
 import type { StageConfig } from './stages';
 
-/** The alias the functions search and write through (`SEARCH_INDEX_ALIAS`). */
-export const searchIndexAlias = 'programs';
+export { searchIndexAlias } from './search-access';
 
-export type OpenSearchAccessLevel = 'none' | 'read' | 'write';
-
-/** Actions on paths under one domain ARN: '' is the domain itself, '/*' every path below it. */
-export interface OpenSearchPermission {
-  readonly actions: readonly string[];
-  readonly paths: readonly string[];
-}
-
-/**
- * OpenSearch authorises each HTTP verb separately. Reads are GET and POST (`_search` carries its
- * query in a POST body). The indexer also checks for the alias (HEAD), creates the index (PUT)
- * and writes through `_bulk` (POST); it deletes only the index it just created when it loses the
- * alias race to a concurrent instance, so DELETE is limited to the alias's backing indices.
- */
-export const openSearchPermissions: Readonly<Record<OpenSearchAccessLevel, readonly OpenSearchPermission[]>> = {
-  none: [],
-  read: [{ actions: ['es:ESHttpGet', 'es:ESHttpPost'], paths: ['', '/*'] }],
-  write: [
-    { actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'], paths: ['', '/*'] },
-    { actions: ['es:ESHttpDelete'], paths: [`/${searchIndexAlias}-*`] },
-  ],
-};
-
-export type DynamoDbAccessLevel = 'none' | 'read' | 'write' | 'import' | 'report';
+export type DynamoDbAccessLevel = 'none' | 'read' | 'write' | 'import' | 'report' | 'reconcile';
 
 /**
  * Item-level actions on the programs table and its indexes, per level; granted on the table and
@@ -44,6 +22,9 @@ export const dynamoDbPermissions: Readonly<Record<DynamoDbAccessLevel, readonly 
   // Anonymous problem reports: a conditional put of the new report and an atomic counter update
   // for the per-address rate limit, on the base table only; nothing is read back from the table.
   report: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // The reconciliation reads the whole table (a parallel Scan) and looks up, in batches of 100,
+  // the items behind search documents; on the base table only, and it writes nothing there.
+  reconcile: ['dynamodb:BatchGetItem', 'dynamodb:Scan'],
 };
 
 /** Key prefixes of the import bucket: uploads the importer reads, and where it writes its reports. */
@@ -59,12 +40,13 @@ export interface DirectoryFunctionDefinition {
   /** File name (without `.ts`) under `functions/handlers/`, exporting `handler`. */
   readonly entry: string;
   readonly description: string;
-  readonly openSearchAccess: OpenSearchAccessLevel;
+  /** What it may do on the search domain (infra/config/search-access.ts); empty: nothing. */
+  readonly openSearchAccess: readonly OpenSearchCapability[];
   readonly dynamoDbAccess: DynamoDbAccessLevel;
   /** Absent for functions no route invokes (the stream indexer, the importer). */
   readonly route?: FunctionRoute;
   /** Which settings its handler reads from the environment. */
-  readonly environment: 'search' | 'listings' | 'import';
+  readonly environment: 'search' | 'listings' | 'import' | 'origin';
 }
 
 /**
@@ -76,7 +58,7 @@ export const directoryFunctions = {
   'search-programs': {
     entry: 'search-programs',
     description: 'GET /v1/programs: searches published programs',
-    openSearchAccess: 'read',
+    openSearchAccess: ['search'],
     dynamoDbAccess: 'none',
     route: { routeKey: 'GET /v1/programs', authorization: 'public' },
     environment: 'search',
@@ -84,7 +66,7 @@ export const directoryFunctions = {
   'get-program': {
     entry: 'get-program',
     description: 'GET /v1/programs/{id}: one published program',
-    openSearchAccess: 'read',
+    openSearchAccess: ['get'],
     dynamoDbAccess: 'none',
     route: { routeKey: 'GET /v1/programs/{id}', authorization: 'public' },
     environment: 'search',
@@ -93,7 +75,7 @@ export const directoryFunctions = {
     entry: 'openapi-document',
     description: 'GET /v1/openapi.json: the API description',
     // Serves a document built from the schemas in the bundle; it never calls OpenSearch.
-    openSearchAccess: 'none',
+    openSearchAccess: [],
     dynamoDbAccess: 'none',
     route: { routeKey: 'GET /v1/openapi.json', authorization: 'public' },
     environment: 'search',
@@ -102,7 +84,7 @@ export const directoryFunctions = {
     entry: 'vocabularies',
     description: 'GET /v1/vocabularies: every filter value with a label and description in English or Spanish',
     // Answers from the label files in the bundle; it never calls OpenSearch or the table.
-    openSearchAccess: 'none',
+    openSearchAccess: [],
     dynamoDbAccess: 'none',
     route: { routeKey: 'GET /v1/vocabularies', authorization: 'public' },
     environment: 'search',
@@ -111,7 +93,7 @@ export const directoryFunctions = {
     entry: 'suggest-places',
     description: 'GET /v1/places: places (zips, cities, counties, states) as a person types',
     // Answers from the gazetteer in the bundle; it never calls OpenSearch or the table.
-    openSearchAccess: 'none',
+    openSearchAccess: [],
     dynamoDbAccess: 'none',
     route: { routeKey: 'GET /v1/places', authorization: 'public' },
     environment: 'search',
@@ -119,7 +101,8 @@ export const directoryFunctions = {
   'index-stream': {
     entry: 'index-stream',
     description: 'Applies DynamoDB stream changes to the search index',
-    openSearchAccess: 'write',
+    // _bulk writes, and the alias with its first index before the first write; it reads nothing.
+    openSearchAccess: ['write', 'manage-index'],
     // Reads the table's stream only (granted separately); never the table itself.
     dynamoDbAccess: 'none',
     environment: 'search',
@@ -127,10 +110,10 @@ export const directoryFunctions = {
   // Provider and reviewer functions work on listing items in the table; publishing an approved
   // listing is a table write too, which reaches the index through the stream like any other.
   // Creating and replacing a listing also look its address up in search (the duplicate check).
-  'create-listing': { ...listingFunction('create-listing', 'POST /v1/listings', 'submits a listing for review', 'write'), openSearchAccess: 'read' },
+  'create-listing': { ...listingFunction('create-listing', 'POST /v1/listings', 'submits a listing for review', 'write'), openSearchAccess: ['search'] },
   'list-listings': listingFunction('list-listings', 'GET /v1/listings', "the caller's own listings", 'read'),
   'get-listing': listingFunction('get-listing', 'GET /v1/listings/{id}', 'one listing, to its owner or a reviewer', 'read'),
-  'update-listing': { ...listingFunction('update-listing', 'PUT /v1/listings/{id}', 'replaces a listing (If-Match) and resubmits it', 'write'), openSearchAccess: 'read' },
+  'update-listing': { ...listingFunction('update-listing', 'PUT /v1/listings/{id}', 'replaces a listing (If-Match) and resubmits it', 'write'), openSearchAccess: ['search'] },
   'archive-listing': listingFunction('archive-listing', 'DELETE /v1/listings/{id}', 'archives a listing', 'write'),
   'listing-history': listingFunction('listing-history', 'GET /v1/listings/{id}/history', "a listing's change history", 'read'),
   'review-queue': listingFunction('review-queue', 'GET /v1/review/queue', 'listings waiting for review (reviewers)', 'read'),
@@ -143,7 +126,7 @@ export const directoryFunctions = {
     entry: 'submit-report',
     description: 'POST /v1/programs/{id}/reports: queues an anonymous problem report for reviewers',
     // Looks the program up in search (404 unless published); writes the report and its rate-limit counter.
-    openSearchAccess: 'read',
+    openSearchAccess: ['get'],
     dynamoDbAccess: 'report',
     route: { routeKey: 'POST /v1/programs/{id}/reports', authorization: 'public' },
     environment: 'search',
@@ -153,7 +136,7 @@ export const directoryFunctions = {
   'expiring-programs': {
     entry: 'expiring-programs',
     description: 'GET /v1/review/expiring: programs whose licences or accreditations expire soon (reviewers)',
-    openSearchAccess: 'read',
+    openSearchAccess: ['search'],
     dynamoDbAccess: 'none',
     route: { routeKey: 'GET /v1/review/expiring', authorization: 'jwt' },
     environment: 'search',
@@ -161,15 +144,35 @@ export const directoryFunctions = {
   'expiry-summary': {
     entry: 'expiry-summary',
     description: 'Daily: publishes the count and the 10 soonest expiring licences or accreditations to the expiry topic',
-    openSearchAccess: 'read',
+    openSearchAccess: ['search'],
     dynamoDbAccess: 'none',
+    environment: 'search',
+  },
+  // The HTTP API's Lambda authorizer: lets through only requests that carry CloudFront's origin
+  // secret (functions/handlers/verify-origin.ts); it reads that secret and nothing else.
+  'verify-origin': {
+    entry: 'verify-origin',
+    description: 'HTTP API authorizer: admits only requests that came through the CloudFront distribution',
+    openSearchAccess: [],
+    dynamoDbAccess: 'none',
+    environment: 'origin',
+  },
+  // The safety net behind the stream (infra/config/reconciliation.ts): compares the index with the
+  // table on a schedule and repairs the difference through the stream indexer's writer, so it
+  // needs what the indexer needs of the domain (including creating the index when missing), and
+  // reads the index: document versions by id (_mget) and the published documents (_search).
+  'reconcile-search-index': {
+    entry: 'reconcile-search-index',
+    description: 'Hourly: repairs search documents that differ from the table (changes the stream never delivered)',
+    openSearchAccess: ['search', 'mget', 'write', 'manage-index'],
+    dynamoDbAccess: 'reconcile',
     environment: 'search',
   },
   'import-from-s3': {
     entry: 'import-from-s3',
     description: 'Imports files uploaded under imports/ of the import bucket and writes a report under reports/',
     // Writes the table only; what it writes reaches search through the stream like every change.
-    openSearchAccess: 'none',
+    openSearchAccess: [],
     dynamoDbAccess: 'import',
     environment: 'import',
   },
@@ -180,7 +183,7 @@ function listingFunction(entry: string, routeKey: FunctionRoute['routeKey'], pur
   return {
     entry,
     description: `${routeKey}: ${purpose}`,
-    openSearchAccess: 'none',
+    openSearchAccess: [],
     dynamoDbAccess,
     route: { routeKey, authorization: 'jwt' },
     environment: 'listings',
@@ -196,10 +199,20 @@ export const directoryFunctionNames = Object.keys(directoryFunctions) as Directo
  * roles before they exist, without a cross-stack reference that would make the stacks circular.
  * The region keeps names unique when a stage is deployed to more than one region (IAM is global).
  */
-export function functionRoleName(config: StageConfig, name: DirectoryFunctionName): string {
-  return `${config.resourcePrefix}-${name}-${Aws.REGION}`;
+export function functionRoleName(config: StageConfig, name: StageFunctionName, region: string = Aws.REGION): string {
+  return `${config.resourcePrefix}-${name}-${region}`;
 }
 
-export function functionRoleArn(config: StageConfig, name: DirectoryFunctionName): string {
-  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${functionRoleName(config, name)}`;
+/** The role's ARN; the defaults are the deploying stack's tokens, concrete values serve scripts outside CDK. */
+export function functionRoleArn(
+  config: StageConfig,
+  name: DirectoryFunctionName,
+  where: { partition: string; account: string; region: string } = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, region: Aws.REGION },
+): string {
+  return `arn:${where.partition}:iam::${where.account}:role/${functionRoleName(config, name, where.region)}`;
+}
+
+/** The functions that hold a capability on the search domain. */
+export function functionsWithCapability(capability: OpenSearchCapability): DirectoryFunctionName[] {
+  return directoryFunctionNames.filter((name) => (directoryFunctions[name].openSearchAccess as readonly OpenSearchCapability[]).includes(capability));
 }

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import type { DirectoryFunctionName } from './functions';
+import { deployTimeParameter } from './parameters';
 
 /**
  * The account AWS publishes the Powertools for AWS Lambda (TypeScript) layer from, in every
@@ -33,15 +35,52 @@ export interface AlarmThresholds {
   readonly apiLatencyP99: Duration;
   /** Minimum free storage of the domain's smallest node, in MiB (the metric's unit). */
   readonly searchFreeStorageMiB: number;
+  /** JVM memory pressure of the busiest data node, %: OpenSearch's circuit breakers refuse requests at 95. */
+  readonly searchJvmMemoryPressurePercent: number;
+  /** CPU of the busiest data node, %, sustained over `searchCpuPeriods` periods of 15 minutes. */
+  readonly searchCpuPercent: number;
+  readonly searchCpuPeriods: number;
+  /** Dedicated master nodes (where the stage has them): CPU over 3 periods of 15 minutes, and JVM memory pressure, %. */
+  readonly searchMasterCpuPercent: number;
+  readonly searchMasterJvmMemoryPressurePercent: number;
+  /** Share of API responses that are 4xx, 0-1, in a period with at least `api4xxMinRequests` requests. */
+  readonly api4xxRate: number;
+  readonly api4xxMinRequests: number;
+  /** 429 responses in one period: API Gateway's stage throttle, or a route's own limit (reports, listings). */
+  readonly api429: number;
+  /** Read and write throttle events of the table and its indexes in one period (the SDK retries them first). */
+  readonly tableThrottles: number;
   readonly period: Duration;
   /** Consecutive breaching periods before the alarm fires: one spike should not page anyone. */
   readonly evaluationPeriods: number;
 }
 
+/** Where the alarm topic delivers: an address that confirms the subscription, or an HTTPS endpoint (a chat or paging webhook). */
+export interface AlarmSubscription {
+  readonly protocol: 'email' | 'https';
+  /** The address or URL; usually a deployTimeParameter(...), so no personal address is in the repository or a template. */
+  readonly endpoint: string;
+}
+
 export interface ObservabilityConfig {
   readonly powertoolsLayerVersion: number;
   readonly alarms: AlarmThresholds;
+  /**
+   * Subscribed to the alarm topic by the stack; at least one in every stage (synthesis fails
+   * otherwise): an alarm nobody receives is no alarm. An email subscription delivers nothing until
+   * its recipient confirms it, so confirm after the first deploy (README "Before the first deploy").
+   */
+  readonly alarmSubscriptions: readonly AlarmSubscription[];
 }
+
+/**
+ * Low-traffic functions whose Errors alarm fires on the first failed invocation (threshold 0, one
+ * period) instead of waiting for errors in several consecutive periods, which a function called a
+ * few times a day never produces: a reviewer's approval or rejection that failed, an import that
+ * failed. The daily expiry summary and the hourly reconciliation have first-failure alarms of their
+ * own (ExpiryWatch; `search-drift-unrepaired` counts the reconciliation's errors).
+ */
+export const firstErrorFunctions: readonly DirectoryFunctionName[] = ['approve-listing', 'reject-listing', 'import-from-s3'];
 
 // Dev tolerates more: a single t3.small node and deploy-time restarts would otherwise page daily.
 export const devObservability: ObservabilityConfig = {
@@ -54,9 +93,21 @@ export const devObservability: ObservabilityConfig = {
     apiLatencyP99: Duration.seconds(3),
     // A quarter of the 10 GiB volume.
     searchFreeStorageMiB: 2560,
+    // A t3.small has a 1 GiB heap that sits high; only the last stretch before the breakers matters.
+    searchJvmMemoryPressurePercent: 92,
+    // Burstable: sustained load spends its CPU credits, after which it crawls.
+    searchCpuPercent: 90,
+    searchCpuPeriods: 3,
+    searchMasterCpuPercent: 50,
+    searchMasterJvmMemoryPressurePercent: 95,
+    api4xxRate: 0.3,
+    api4xxMinRequests: 20,
+    api429: 50,
+    tableThrottles: 10,
     period: Duration.minutes(5),
     evaluationPeriods: 3,
   },
+  alarmSubscriptions: [{ protocol: 'email', endpoint: deployTimeParameter('/iop-directory-dev/alarm-email') }],
 };
 
 export const prodObservability: ObservabilityConfig = {
@@ -70,7 +121,22 @@ export const prodObservability: ObservabilityConfig = {
     apiLatencyP99: Duration.seconds(1),
     // A quarter of the 20 GiB volume per node.
     searchFreeStorageMiB: 5120,
+    // AWS's recommended thresholds: JVM pressure well before the 95% breakers, CPU 80% for 45 minutes,
+    // dedicated masters 50% CPU for 45 minutes and 95% JVM pressure.
+    searchJvmMemoryPressurePercent: 85,
+    searchCpuPercent: 80,
+    searchCpuPeriods: 3,
+    searchMasterCpuPercent: 50,
+    searchMasterJvmMemoryPressurePercent: 95,
+    // 404s of stale links and 401s of expired tokens are normal; a fifth of all answers for five
+    // minutes is a broken client release or someone probing.
+    api4xxRate: 0.2,
+    api4xxMinRequests: 50,
+    api429: 10,
+    // On-demand tables throttle past twice their previous peak or on a hot key: any, sustained.
+    tableThrottles: 0,
     period: Duration.minutes(1),
     evaluationPeriods: 5,
   },
+  alarmSubscriptions: [{ protocol: 'email', endpoint: deployTimeParameter('/iop-directory-prod/alarm-email') }],
 };

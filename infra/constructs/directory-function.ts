@@ -10,18 +10,13 @@ import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES } from '../../functions/adapters/dynamodb/programs-table';
-import {
-  directoryFunctions,
-  dynamoDbPermissions,
-  functionRoleName,
-  importBucketPrefixes,
-  openSearchPermissions,
-  type DirectoryFunctionName,
-  type OpenSearchAccessLevel,
-} from '../config/functions';
+import { dynamoDbPermissions, functionRoleName, importBucketPrefixes } from '../config/functions';
 import { geoPlacesProviderArn } from '../config/geocoding';
 import { POWERTOOLS_EXTERNALS, powertoolsLayerArn } from '../config/observability';
+import { openSearchClientEnvironment } from '../config/opensearch-client';
+import { openSearchCapabilityDefinitions, type OpenSearchCapability } from '../config/search-access';
 import type { StageConfig } from '../config/stages';
+import { functionDefinitionOf, type StageFunctionName } from '../config/user-pool-triggers';
 import { acknowledgeNag, acknowledgeWildcardResource } from '../nag/acknowledge';
 
 /** Repository root; handler entries are resolved from here so synthesis works from any cwd. */
@@ -46,16 +41,17 @@ const esmRequireBanner =
   "import { createRequire as __directoryCreateRequire } from 'node:module'; const require = __directoryCreateRequire(import.meta.url);";
 
 export type ResourceAccess =
-  | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly level: OpenSearchAccessLevel }
+  | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly capabilities: readonly OpenSearchCapability[] }
   | { readonly kind: 'dynamodb-stream'; readonly table: ITable }
-  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' | 'import' | 'report' }
+  | { readonly kind: 'dynamodb-table'; readonly table: ITable; readonly level: 'read' | 'write' | 'import' | 'report' | 'reconcile' }
   | { readonly kind: 'import-bucket'; readonly bucket: IBucket }
   /** Amazon Location Service's Places API v2 in one region (the importer's geocoder). */
   | { readonly kind: 'geo-places'; readonly region: string };
 
 export interface DirectoryFunctionProps {
   readonly config: StageConfig;
-  readonly name: DirectoryFunctionName;
+  /** A function of the API stack (config/functions.ts) or one of the user pool's triggers (config/user-pool-triggers.ts). */
+  readonly name: StageFunctionName;
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -72,7 +68,7 @@ export class DirectoryFunction extends Construct {
   constructor(scope: Construct, id: string, props: DirectoryFunctionProps) {
     super(scope, id);
     const { config, name } = props;
-    const definition = directoryFunctions[name];
+    const definition = functionDefinitionOf(name);
     const sizing = config.functions[name];
 
     // Our own role instead of the default one: the default attaches AWSLambdaBasicExecutionRole,
@@ -102,6 +98,8 @@ export class DirectoryFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: sizing.memorySizeMiB,
       timeout: sizing.timeout,
+      // Absent: the function shares the account's unreserved pool (infra/config/stages.ts `concurrency`).
+      ...(config.concurrency.reserved[name] !== undefined ? { reservedConcurrentExecutions: config.concurrency.reserved[name] } : {}),
       ...(sizing.ephemeralStorageMiB ? { ephemeralStorageSize: Size.mebibytes(sizing.ephemeralStorageMiB) } : {}),
       role: this.role,
       logGroup: this.logGroup,
@@ -116,6 +114,9 @@ export class DirectoryFunction extends Construct {
       ],
       environment: {
         ...props.environment,
+        // Whoever is told where OpenSearch is also learns how long to wait for it: derived from this
+        // function's timeout, so the client gives up (a 503) before Lambda does.
+        ...(props.environment.OPENSEARCH_URL ? openSearchClientEnvironment(sizing.timeout) : {}),
         // The bundle is minified; without this, stack traces point into one long line.
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -149,18 +150,22 @@ export class DirectoryFunction extends Construct {
   grant(access: ResourceAccess): Grant {
     switch (access.kind) {
       case 'opensearch': {
+        // Exactly the verbs and request paths of each capability (infra/config/search-access.ts);
+        // the domain's own policy admits the same, for the same roles, and denies everyone else.
         const { domainArn } = access.domain;
-        const grants = openSearchPermissions[access.level].map((permission) => {
-          const resourceArns = permission.paths.map((suffix) => `${domainArn}${suffix}`);
-          for (const arn of resourceArns.filter((_, i) => permission.paths[i]?.includes('*'))) {
-            acknowledgeWildcardResource(
-              this.role,
-              arn,
-              `OpenSearch authorises each request against <domain arn>/<request path>; a path wildcard under this one domain is how IAM expresses "these index paths of this domain", limited to ${permission.actions.join(', ')}.`,
-            );
-          }
-          return Grant.addToPrincipal({ grantee: this.role, actions: [...permission.actions], resourceArns });
-        });
+        const grants = access.capabilities.flatMap((capability) =>
+          openSearchCapabilityDefinitions[capability].iam.map((permission) => {
+            const resourceArns = permission.paths.map((path) => `${domainArn}${path}`);
+            for (const arn of resourceArns.filter((resource) => resource.includes('*'))) {
+              acknowledgeWildcardResource(
+                this.role,
+                arn,
+                `OpenSearch authorises each request against <domain arn>/<request path>; this wildcard stands for what only exists at run time (a document id, or the stamp of a versioned index behind the alias) within the "${capability}" capability, limited to ${permission.actions.join(', ')}.`,
+              );
+            }
+            return Grant.addToPrincipal({ grantee: this.role, actions: [...permission.actions], resourceArns });
+          }),
+        );
         return grants.reduce((all, grant) => all.combine(grant), Grant.drop(this.role, 'no OpenSearch access'));
       }
       case 'dynamodb-stream':
@@ -174,12 +179,13 @@ export class DirectoryFunction extends Construct {
         // Each index by name rather than grantReadData's `<table>/index/*`, so the role reaches
         // exactly the indexes the layout defines and needs no wildcard acknowledgement. Batch
         // actions address the base table only, so the importer gets no index ARNs at all.
-        // The report writer (put and counter update, no reads) needs no index either.
+        // The report writer (put and counter update, no reads) needs no index either, nor does the
+        // reconciliation, which scans and batch-reads the base table.
         return Grant.addToPrincipal({
           grantee: this.role,
           actions: [...dynamoDbPermissions[access.level]],
           resourceArns:
-            access.level === 'import' || access.level === 'report'
+            access.level === 'import' || access.level === 'report' || access.level === 'reconcile'
               ? [access.table.tableArn]
               : [access.table.tableArn, ...TABLE_INDEXES.map((index) => `${access.table.tableArn}/index/${index.indexName}`)],
         });

@@ -1,16 +1,11 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
-import { AccountRootPrincipal, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, AnyPrincipal, Effect, PolicyDocument, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
-import {
-  directoryFunctionNames,
-  directoryFunctions,
-  functionRoleArn,
-  openSearchPermissions,
-  type OpenSearchAccessLevel,
-} from '../config/functions';
+import { directoryFunctionNames, directoryFunctions, functionRoleArn, functionsWithCapability } from '../config/functions';
+import { openSearchCapabilities, openSearchCapabilityDefinitions, operationsHttpActions } from '../config/search-access';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeNag } from '../nag/acknowledge';
 
@@ -19,11 +14,18 @@ export const searchEngineVersion = EngineVersion.OPENSEARCH_2_19;
 
 export interface SearchDomainProps {
   readonly config: StageConfig;
+  /** The one role besides the function roles the domain admits, and master user of fine-grained access control. */
+  readonly operationsRoleArn: string;
 }
 
 /**
- * The OpenSearch domain, reachable only with SigV4 signatures from the directory's function roles,
- * with its slow and error logs in log groups we own.
+ * The OpenSearch domain, reachable only with SigV4 signatures from the directory's function roles
+ * (each for what its capabilities name) and the operations role, every other principal denied
+ * explicitly; with fine-grained access control and audit logs where the stage says, and its slow,
+ * error and audit logs in log groups we own.
+ *
+ * Public endpoint, not VPC (README "The search domain in AWS"): a domain cannot move between the two in
+ * place, so this is decided before launch.
  */
 export class SearchDomain extends Construct {
   /** The domain ARN built from its fixed name, usable before the domain exists (and in other stacks). */
@@ -40,7 +42,7 @@ export class SearchDomain extends Construct {
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
-    const { config } = props;
+    const { config, operationsRoleArn } = props;
     const search = config.search;
     const domainArn = SearchDomain.arn(this, config);
 
@@ -49,6 +51,9 @@ export class SearchDomain extends Construct {
     const slowSearchLogs = logGroup('SlowSearchLogs');
     const slowIndexLogs = logGroup('SlowIndexLogs');
     const errorLogs = logGroup('ErrorLogs');
+    // Fine-grained access control's audit log: failed logins, missing privileges, changes to the
+    // security configuration (what is recorded is set through its API: npm run search-access).
+    const auditLogs = search.fineGrainedAccessControl ? logGroup('AuditLogs') : undefined;
 
     // Our own resource policy instead of the construct's default, which is a custom resource with
     // its own Lambda and a policy allowing logs:PutResourcePolicy on "*". This one also pins the
@@ -61,7 +66,7 @@ export class SearchDomain extends Construct {
             new PolicyStatement({
               principals: [new ServicePrincipal('es.amazonaws.com')],
               actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              resources: [slowSearchLogs, slowIndexLogs, errorLogs].map((group) => group.logGroupArn),
+              resources: [slowSearchLogs, slowIndexLogs, errorLogs, ...(auditLogs ? [auditLogs] : [])].map((group) => group.logGroupArn),
               conditions: {
                 StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
                 ArnLike: { 'aws:SourceArn': domainArn },
@@ -101,7 +106,11 @@ export class SearchDomain extends Construct {
         slowIndexLogGroup: slowIndexLogs,
         appLogEnabled: true,
         appLogGroup: errorLogs,
+        ...(auditLogs ? { auditLogEnabled: true, auditLogGroup: auditLogs } : {}),
       },
+      // The operations role (IAM) is the master user: it maps the function roles to their
+      // OpenSearch roles and configures the audit log. No internal users, no basic auth.
+      ...(search.fineGrainedAccessControl ? { fineGrainedAccessControl: { masterUserArn: operationsRoleArn } } : {}),
       suppressLogsResourcePolicy: true,
       // Service software (security) updates install in the off-peak window instead of waiting for someone.
       offPeakWindowEnabled: true,
@@ -113,18 +122,18 @@ export class SearchDomain extends Construct {
     // Set on the L1 resource because Domain#addAccessPolicies goes through a custom resource (an extra
     // Lambda with es:UpdateDomainConfig) only to dodge the self-reference; the fixed-name ARN avoids it.
     (this.domain.node.defaultChild as CfnDomain).accessPolicies = new PolicyDocument({
-      statements: accessStatements(config, domainArn),
+      statements: accessStatements(config, domainArn, operationsRoleArn),
     });
 
     acknowledgeNag(
       this.domain,
       'AwsSolutions-OS1',
-      'The domain indexes only public program listings (no patient data) and accepts only SigV4-signed requests from the directory function roles. Outside a VPC the functions need no VPC either, so no NAT gateway or interface endpoints (X-Ray, OpenSearch) and no ENI cold starts.',
+      `Public endpoint by decision (README "The search domain in AWS"): it indexes only public program listings (no patient data) and admits only SigV4-signed requests of the function roles and the operations role, denying every other principal explicitly${search.fineGrainedAccessControl ? ', with fine-grained access control and audit logs behind that' : ''}. Outside a VPC the functions need none either: no NAT gateway or interface endpoints, and operators reach the domain without a bastion.`,
     );
     acknowledgeNag(
       this.domain,
       'AwsSolutions-OS3',
-      'Callers are Lambda functions whose egress IPs are neither fixed nor published, so an IP allowlist cannot express them; the access policy instead trusts only the function role ARNs (aws:PrincipalArn) and every request must be SigV4-signed.',
+      'Callers are Lambda functions and operators whose source IPs are neither fixed nor published, so an IP allowlist cannot express them; instead the access policy allows each function role only its own verbs and paths (aws:PrincipalArn), the operations role the domain, and explicitly denies every other principal, and every request must be SigV4-signed.',
     );
     if (!search.dedicatedMasters) {
       acknowledgeNag(
@@ -144,25 +153,52 @@ export class SearchDomain extends Construct {
 }
 
 /**
- * One statement per permission of each access level, trusting the roles of the functions at that
- * level. The principal is the account so the policy is valid before the roles exist (the API stack
- * deploys after this one); aws:PrincipalArn then narrows it to exactly those roles.
+ * The domain's access policy. Same-account principals are admitted by their own IAM policies alone
+ * (an Allow here only adds to them), so what restricts is the Deny: every principal other than the
+ * function roles that hold a capability and the operations role is refused, whatever its own
+ * policies say (an account administrator, a CI role, another stage's roles). The Allows mirror the
+ * identity policies, one statement per verb set and path of each capability, for exactly the roles
+ * that hold it.
+ *
+ * The principal of the Allows is the account, narrowed by aws:PrincipalArn, so the policy is valid
+ * before the roles exist (the API stack deploys after this one); the Deny names everyone ("*") and
+ * spares the same ARNs with ArnNotEquals.
  */
-function accessStatements(config: StageConfig, domainArn: string): PolicyStatement[] {
-  const levels: OpenSearchAccessLevel[] = ['read', 'write'];
-  return levels.flatMap((level) => {
-    const roleArns = directoryFunctionNames
-      .filter((name) => directoryFunctions[name].openSearchAccess === level)
-      .map((name) => functionRoleArn(config, name));
+export function accessStatements(config: StageConfig, domainArn: string, operationsRoleArn: string): PolicyStatement[] {
+  const admitted = [
+    ...directoryFunctionNames.filter((name) => directoryFunctions[name].openSearchAccess.length > 0).map((name) => functionRoleArn(config, name)),
+    operationsRoleArn,
+  ];
+  const capabilityStatements = openSearchCapabilities.flatMap((capability) => {
+    const roleArns = functionsWithCapability(capability).map((name) => functionRoleArn(config, name));
     if (roleArns.length === 0) return [];
-    return openSearchPermissions[level].map(
+    return openSearchCapabilityDefinitions[capability].iam.map(
       (permission) =>
         new PolicyStatement({
+          sid: `${capability.replace(/-/g, '')}${permission.actions.map((action) => action.replace('es:ESHttp', '')).join('')}`,
           principals: [new AccountRootPrincipal()],
           actions: [...permission.actions],
-          resources: permission.paths.map((suffix) => `${domainArn}${suffix}`),
+          resources: permission.paths.map((path) => `${domainArn}${path}`),
           conditions: { ArnEquals: { 'aws:PrincipalArn': roleArns } },
         }),
     );
   });
+  return [
+    ...capabilityStatements,
+    new PolicyStatement({
+      sid: 'operations',
+      principals: [new AccountRootPrincipal()],
+      actions: [...operationsHttpActions],
+      resources: [domainArn, `${domainArn}/*`],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': [operationsRoleArn] } },
+    }),
+    new PolicyStatement({
+      sid: 'denyEveryoneElse',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['es:ESHttp*'],
+      resources: [domainArn, `${domainArn}/*`],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': admitted } },
+    }),
+  ];
 }

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -8,13 +8,13 @@ import {
   LogGroupLogDestination,
   type CorsPreflightOptions,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { HttpLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { StartingPosition, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -31,11 +31,15 @@ import {
   type DirectoryFunctionName,
 } from '../config/functions';
 import { geocodingEnvironment, geocodingRegion } from '../config/geocoding';
-import type { StageConfig } from '../config/stages';
+import { checkReservedConcurrency, type StageConfig } from '../config/stages';
+import type { UserPoolTriggerName } from '../config/user-pool-triggers';
 import { DirectoryFunction } from '../constructs/directory-function';
 import { ImportBucket } from '../constructs/import-bucket';
 import { DirectoryMonitoring } from '../constructs/monitoring';
 import { ExpiryWatch } from '../constructs/expiry-watch';
+import { SearchReconciliation } from '../constructs/search-reconciliation';
+import { OriginVerification } from '../constructs/origin-verification';
+import { ReviewerMembershipWatch } from '../constructs/reviewer-membership-watch';
 import { SearchDomain } from '../constructs/search-domain';
 import { acknowledgeNag } from '../nag/acknowledge';
 
@@ -44,14 +48,17 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   /** Host name of the domain (no scheme), as CloudFormation reports it. */
   readonly searchDomainEndpoint: string;
-  /** Issues the provider and reviewer tokens the JWT authorizer accepts, to `userPoolClient` only. */
+  /** Issues the provider and reviewer tokens the functions accept, to `userPoolClient` only. */
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** The user pool's triggers (stateful stack), for their alarms. */
+  readonly userPoolTriggers: Readonly<Record<UserPoolTriggerName, IFunction>>;
 }
 
 /**
  * The code: the functions, the HTTP API in front of them (public search routes, and provider and
- * reviewer routes behind the user pool's JWT authorizer), and the stream indexer.
+ * reviewer routes whose functions check the user pool's tokens themselves; every route behind the
+ * origin check, so only the edge stack's distribution reaches it), and the stream indexer.
  */
 export class ApiStack extends Stack {
   readonly functions: Readonly<Record<DirectoryFunctionName, DirectoryFunction>>;
@@ -61,10 +68,21 @@ export class ApiStack extends Stack {
   readonly importTrigger: Rule;
   /** The daily summary of expiring licences and accreditations: its schedule, topic and failure alarm. */
   readonly expiryWatch: ExpiryWatch;
+  /** The hourly reconciliation of the search index with the table (its alarms are in the monitoring). */
+  readonly reconciliation: SearchReconciliation;
+  /** The secret CloudFront sends and the authorizer that requires it on every route. */
+  readonly originVerification: OriginVerification;
+  /** The HTTP API's access log group (its 429s are counted from it). */
+  readonly apiAccessLogs: LogGroup;
+  /** The stage's alarms, their topic (subscribed to the stage's endpoints) and dashboard. */
+  readonly monitoring: DirectoryMonitoring;
+  /** Tells the alarm topic of every change to the reviewers group. */
+  readonly reviewerMembership: ReviewerMembershipWatch;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
-    const { config, table, searchDomainEndpoint, userPool, userPoolClient, ...stackProps } = props;
+    const { config, table, searchDomainEndpoint, userPool, userPoolClient, userPoolTriggers, ...stackProps } = props;
     super(scope, id, stackProps);
+    checkReservedConcurrency(config);
 
     // The ARN comes from the domain's fixed name rather than an export, so grants and their nag
     // acknowledgements name a stable resource pattern.
@@ -72,6 +90,8 @@ export class ApiStack extends Stack {
       domainArn: SearchDomain.arn(this, config),
       domainEndpoint: searchDomainEndpoint,
     });
+
+    this.originVerification = new OriginVerification(this, 'OriginVerification', { config });
 
     // Each function is told only about the resources its handler reads settings for.
     const environments = {
@@ -95,13 +115,28 @@ export class ApiStack extends Stack {
         PROGRAMS_TABLE: table.tableName,
         ...geocodingEnvironment(config.geocoding),
       },
+      origin: this.originVerification.environment(),
     };
+    // Provider and reviewer functions check the bearer token themselves (functions/adapters/auth/),
+    // so a refusal leaves as the contract's 401 rather than API Gateway's own body.
+    const tokenVerification = {
+      TOKEN_VERIFICATION: 'cognito',
+      COGNITO_USER_POOL_ID: userPool.userPoolId,
+      COGNITO_CLIENT_ID: userPoolClient.userPoolClientId,
+    };
+    const routeEnvironment = (name: DirectoryFunctionName, definition: DirectoryFunctionDefinition): Record<string, string> => ({
+      ...(definition.route?.authorization === 'jwt' ? tokenVerification : {}),
+      // Behind CloudFront, API Gateway's sourceIp is an edge server; the report rate limit keys on
+      // the viewer address the edge hands on (functions/http/client-address.ts).
+      ...(name === 'submit-report' ? { CLIENT_ADDRESS: 'viewer-address-header' } : {}),
+    });
 
     const functions = Object.fromEntries(
       directoryFunctionNames.map((name) => {
         const definition: DirectoryFunctionDefinition = directoryFunctions[name];
-        const fn = new DirectoryFunction(this, constructId(name), { config, name, environment: environments[definition.environment] });
-        if (definition.openSearchAccess !== 'none') fn.grant({ kind: 'opensearch', domain, level: definition.openSearchAccess });
+        const environment = { ...environments[definition.environment], ...routeEnvironment(name, definition) };
+        const fn = new DirectoryFunction(this, constructId(name), { config, name, environment });
+        if (definition.openSearchAccess.length > 0) fn.grant({ kind: 'opensearch', domain, capabilities: definition.openSearchAccess });
         if (definition.dynamoDbAccess !== 'none') fn.grant({ kind: 'dynamodb-table', table, level: definition.dynamoDbAccess });
         return [name, fn];
       }),
@@ -111,8 +146,9 @@ export class ApiStack extends Stack {
     const indexer = functions['index-stream'];
     indexer.grant({ kind: 'dynamodb-stream', table });
 
-    // Lambda sends a pointer to the failed shard range here, not the records; the stream keeps
-    // records for 24 hours, so past that the recovery is a reindex from the table.
+    // Lambda sends a pointer to the failed shard range here, not the records. Nobody has to act on
+    // it: the hourly reconciliation compares the whole index with the table and repairs every
+    // document a parked change left behind (README "Reconciliation"); the notice says what happened.
     this.indexFailures = new Queue(this, 'IndexStreamFailures', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -134,10 +170,13 @@ export class ApiStack extends Stack {
         // Lambda checkpoints past the records that succeeded and retries from the first one the
         // handler reports as failed, instead of replaying the whole batch.
         reportBatchItemFailures: true,
+        // A batch that fails as a whole (OpenSearch unreachable, a timeout) is retried in halves,
+        // which also isolates a record that makes the whole call fail.
         bisectBatchOnError: true,
-        retryAttempts: 5,
-        // A change older than an hour is better recovered by a reindex than replayed late.
-        maxRecordAge: Duration.hours(1),
+        // Retried until the record is this old (infra/config/stages.ts `indexer`): OpenSearch
+        // trouble shorter than that parks nothing; what is parked, the reconciliation repairs.
+        retryAttempts: config.indexer.retryAttempts,
+        maxRecordAge: config.indexer.maxRecordAge,
         onFailure: new SqsDlq(this.indexFailures),
       }),
     );
@@ -149,9 +188,25 @@ export class ApiStack extends Stack {
     if (config.geocoding.geocoder === 'amazon-location') importer.grant({ kind: 'geo-places', region: geocodingRegion(config.geocoding) });
     ({ failures: this.importFailures, trigger: this.importTrigger } = this.importTriggerFor(config, importer, importBucket));
 
-    this.httpApi = this.httpApiFor(config, functions, userPool, userPoolClient);
-    const monitoring = new DirectoryMonitoring(this, 'Monitoring', { config, functions, indexer: indexer.function, streamFailures: this.indexFailures, httpApi: this.httpApi });
+    this.httpApi = this.httpApiFor(config, functions, this.originVerification.authorizer(config, functions['verify-origin']));
+    // Created by httpApiFor beside the stage that writes to it.
+    this.apiAccessLogs = this.node.findChild('ApiAccessLogs') as LogGroup;
+    this.reconciliation = new SearchReconciliation(this, 'Reconciliation', { config, reconciler: functions['reconcile-search-index'] });
+    const monitoring = new DirectoryMonitoring(this, 'Monitoring', {
+      config,
+      functions,
+      indexer: indexer.function,
+      streamFailures: this.indexFailures,
+      httpApi: this.httpApi,
+      reconciler: functions['reconcile-search-index'].function,
+      importFailures: this.importFailures,
+      table,
+      apiAccessLogs: this.apiAccessLogs,
+      userPoolTriggers,
+    });
+    this.monitoring = monitoring;
     this.expiryWatch = new ExpiryWatch(this, 'ExpiryWatch', { config, summary: functions['expiry-summary'], alarmTopic: monitoring.topic });
+    this.reviewerMembership = new ReviewerMembershipWatch(this, 'ReviewerMembership', { config, userPool, monitoring });
 
     new CfnOutput(this, 'IndexStreamFailuresQueueUrl', { value: this.indexFailures.queueUrl });
     new CfnOutput(this, 'ImportFailuresQueueUrl', { value: this.importFailures.queueUrl });
@@ -206,12 +261,7 @@ export class ApiStack extends Stack {
     return { failures, trigger };
   }
 
-  private httpApiFor(
-    config: StageConfig,
-    functions: Record<DirectoryFunctionName, DirectoryFunction>,
-    userPool: IUserPool,
-    userPoolClient: IUserPoolClient,
-  ): HttpApi {
+  private httpApiFor(config: StageConfig, functions: Record<DirectoryFunctionName, DirectoryFunction>, originAuthorizer: HttpLambdaAuthorizer): HttpApi {
     const cors: CorsPreflightOptions | undefined =
       config.api.corsAllowOrigins.length > 0
         ? {
@@ -259,19 +309,16 @@ export class ApiStack extends Stack {
             responseLatency: '$context.responseLatency',
             integrationLatency: '$context.integrationLatency',
             integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
           }),
         ),
       },
     });
 
-    // Checks signature (the pool's published keys), issuer, audience (the web client) and expiry
-    // before a function runs; handlers read who is calling from the verified claims only.
-    const userPoolAuthorizer = new HttpJwtAuthorizer(
-      'UserPoolAuthorizer',
-      `https://cognito-idp.${Aws.REGION}.amazonaws.com/${userPool.userPoolId}`,
-      { authorizerName: `${config.resourcePrefix}-user-pool`, jwtAudience: [userPoolClient.userPoolClientId] },
-    );
-
+    // Every route, public or not, admits only requests that came through the distribution. Who the
+    // caller is stays with the functions of the provider and reviewer routes (`jwt`), which check
+    // the bearer token before their handler runs; an HTTP API authorizer could only refuse with
+    // API Gateway's own 401 body, not the contract's.
     for (const name of directoryFunctionNames) {
       const { route }: DirectoryFunctionDefinition = directoryFunctions[name];
       if (!route) continue;
@@ -280,17 +327,14 @@ export class ApiStack extends Stack {
         path,
         methods: [HttpMethod[method]],
         integration: new HttpLambdaIntegration(`${constructId(name)}Integration`, functions[name].function),
-        ...(route.authorization === 'jwt' ? { authorizer: userPoolAuthorizer } : {}),
+        authorizer: originAuthorizer,
       });
     }
 
-    acknowledgeNag(
-      api,
-      'AwsSolutions-APIG4',
-      'Search is public by design: anonymous visitors read published program listings through GET routes that expose no personal data, bounded by stage throttling; the one anonymous write, POST /v1/programs/{id}/reports, only queues a plain-text report for reviewers and is limited to 5 a minute per client address on top of the stage throttling; every provider and reviewer route uses the Cognito JWT authorizer.',
-    );
-
-    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    new CfnOutput(this, 'ApiUrl', {
+      value: stage.url,
+      description: "The execute-api endpoint: it answers only requests from the distribution (clients use the edge stack's ApiUrl)",
+    });
     return api;
   }
 }

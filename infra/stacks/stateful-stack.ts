@@ -6,6 +6,8 @@ import { TABLE_INDEXES, TABLE_KEYS } from '../../functions/adapters/dynamodb/pro
 import { RATE_LIMIT_EXPIRY_ATTRIBUTE } from '../../functions/adapters/dynamodb/dynamodb-rate-limiter';
 import type { StageConfig } from '../config/stages';
 import { ImportBucket } from '../constructs/import-bucket';
+import { ManagementTrail } from '../constructs/management-trail';
+import { OperationsRole } from '../constructs/operations-role';
 import { ProviderUserPool } from '../constructs/provider-user-pool';
 import { SearchDomain } from '../constructs/search-domain';
 
@@ -21,8 +23,12 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly searchDomain: Domain;
+  /** What operators assume for the search domain (reindex, reconcile, its security configuration). */
+  readonly operations: OperationsRole;
   readonly users: ProviderUserPool;
   readonly imports: ImportBucket;
+  /** The trail of write management events, when the stage creates its own (auth.auditTrail). */
+  readonly auditTrail: ManagementTrail | undefined;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     const { config, ...stackProps } = props;
@@ -55,12 +61,24 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.searchDomain = new SearchDomain(this, 'Search', { config }).domain;
-    this.users = new ProviderUserPool(this, 'Users', { config });
+    this.operations = new OperationsRole(this, 'Operations', { config, domainArn: SearchDomain.arn(this, config), table: this.table });
+    this.searchDomain = new SearchDomain(this, 'Search', { config, operationsRoleArn: OperationsRole.arn(config) }).domain;
+    // The master user of fine-grained access control, and the one operator the access policy admits.
+    this.searchDomain.node.addDependency(this.operations);
+    this.users = new ProviderUserPool(this, 'Users', { config, table: this.table });
     this.imports = new ImportBucket(this, 'Imports', { config });
+    // What hands user-pool API calls to EventBridge (the reviewers-group watch), unless an account
+    // or organization trail already does (auth.auditTrail).
+    const { auditTrail } = config.auth;
+    this.auditTrail =
+      auditTrail.kind === 'stack' ? new ManagementTrail(this, 'AuditTrail', { config, retention: auditTrail.retention, accessLogs: this.imports.accessLogs }) : undefined;
 
     new CfnOutput(this, 'ProgramsTableName', { value: this.table.tableName });
     new CfnOutput(this, 'SearchDomainEndpoint', { value: `https://${this.searchDomain.domainEndpoint}` });
+    new CfnOutput(this, 'OperationsRoleArn', {
+      value: this.operations.role.roleArn,
+      description: 'Assume it for npm run reindex, reconcile and search-access against this stage (README "The search domain in AWS")',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
     new CfnOutput(this, 'ImportBucketName', { value: this.imports.bucket.bucketName });

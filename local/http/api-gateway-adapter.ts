@@ -3,8 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, A
 import type { BearerTokenVerifier } from '../auth/verify-bearer-token';
 import { createLambdaContext } from '../lambda/lambda-context';
 import { toApiGatewayEvent } from './api-gateway-event';
-import { jwtAuthorizerContext } from './authorizer-claims';
-import { RouteMatcher, type ApiHandler, type RouteTable } from './route-table';
+import { jwtAuthorizerContext } from '../../functions/http/authorizer-claims';
+import { RouteMatcher, type ApiHandler, type RouteMatch, type RouteTable } from './route-table';
 
 export interface ApiGatewayAdapterOptions {
   port: number;
@@ -42,7 +42,7 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
       response.setHeader('connection', 'close');
       return sendError(response, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
     }
-    const match = matcher.match(method, rawPath);
+    const match = routeOf(matcher, method, rawPath);
     if (match.kind === 'no-route') return sendError(response, 404, 'not_found', `No route for ${method} ${rawPath}`);
     if (match.kind === 'method-not-allowed') {
       response.setHeader('allow', match.allowedMethods.join(', '));
@@ -73,7 +73,7 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
       log(`[api] ${match.routeKey} (request ${event.requestContext.requestId}) returned no response`);
       return sendError(response, 500, 'internal', 'Internal server error');
     }
-    sendResult(response, result);
+    sendResult(response, result, method === 'HEAD');
   };
 
   const server = createServer((request, response) => {
@@ -103,10 +103,26 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
 }
 
 /**
- * Maps a payload-2.0 result to HTTP as API Gateway does: a structured result ({statusCode, ...})
- * is taken as is; anything else is a 200 with the value as a JSON body.
+ * HEAD is GET without the body (RFC 9110 section 9.3.2): with no HEAD route of its own, it runs
+ * the GET route (the handler sees method HEAD) and the adapter drops the body, as CloudFront
+ * answers HEAD from the GET it caches. So `curl -I` shows a search's Cache-Control and ETag.
  */
-function sendResult(response: ServerResponse, result: APIGatewayProxyResultV2<object>): void {
+function routeOf(matcher: RouteMatcher, method: string, rawPath: string): RouteMatch {
+  const match = matcher.match(method, rawPath);
+  if (method !== 'HEAD' || match.kind === 'route') return match;
+  const asGet = matcher.match('GET', rawPath);
+  return asGet.kind === 'route' ? asGet : match;
+}
+
+/** Statuses that never carry a body, nor a Content-Length (a 304's would have to be the 200's). */
+const BODILESS_STATUS = new Set([204, 304]);
+
+/**
+ * Maps a payload-2.0 result to HTTP as API Gateway does: a structured result ({statusCode, ...})
+ * is taken as is; anything else is a 200 with the value as a JSON body. A 204 or 304 goes out
+ * without body or Content-Length; the answer to HEAD keeps the GET's Content-Length but no body.
+ */
+function sendResult(response: ServerResponse, result: APIGatewayProxyResultV2<object>, head = false): void {
   if (typeof result !== 'object' || !('statusCode' in result) || result.statusCode === undefined) {
     const body = typeof result === 'string' ? result : JSON.stringify(result);
     response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
@@ -115,9 +131,13 @@ function sendResult(response: ServerResponse, result: APIGatewayProxyResultV2<ob
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
+  if (BODILESS_STATUS.has(result.statusCode)) {
+    response.writeHead(result.statusCode, headers).end();
+    return;
+  }
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
-  response.writeHead(result.statusCode, headers).end(body);
+  response.writeHead(result.statusCode, headers).end(head ? undefined : body);
 }
 
 function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {

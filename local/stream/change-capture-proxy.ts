@@ -14,6 +14,8 @@ export interface ChangeCaptureProxyOptions {
   region: string;
   /** The tables that have a stream, each with the mapping that delivers its records. */
   streams: ReadonlyMap<string, EventSourceMapping>;
+  /** The highest sequence number already used (by a journal of an earlier run); new records are numbered above it. */
+  lastSequenceNumber?: bigint;
   /** Runs after a drain delivered everything (the stack refreshes the search index here). */
   afterDrain?: () => Promise<void>;
   log?: (line: string) => void;
@@ -55,7 +57,7 @@ export async function startChangeCaptureProxy(options: ChangeCaptureProxyOptions
     client,
     tables,
     streams: options.streams,
-    records: new StreamRecordFactory(options.region),
+    records: new StreamRecordFactory(options.region, options.lastSequenceNumber),
     log,
   });
   const mappings = [...options.streams.values()];

@@ -2,6 +2,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLambdaContext } from '../lambda/lambda-context';
 import type { DeadLetterFile } from './dead-letter-file';
+import type { StreamJournal } from './stream-journal';
 
 /** A Lambda handler for DynamoDB Stream batches (functions/handlers/index-stream.ts in this project). */
 export type StreamHandler = (
@@ -13,6 +14,11 @@ export interface EventSourceMappingOptions {
   functionName: string;
   handler: StreamHandler;
   deadLetters: DeadLetterFile;
+  /**
+   * Keeps every appended record on disk until it is settled, so records a killed process never
+   * delivered are delivered by the next one (`recover`). Without it, queued records die with the process.
+   */
+  journal?: StreamJournal;
   /** BatchSize: at most this many records per invocation. */
   batchSize?: number;
   /** MaximumBatchingWindowInSeconds, in ms: how long to gather records before invoking. */
@@ -28,6 +34,8 @@ export interface DeliveryStats {
   functionName: string;
   /** Records handed to the mapping. */
   received: number;
+  /** Of those, records an earlier process journaled and never settled. */
+  recovered: number;
   /** Records the function processed. */
   delivered: number;
   /** Records given up on and written to the dead-letter file. */
@@ -54,7 +62,7 @@ export class EventSourceMapping {
   private wakeLoop: (() => void) | undefined;
   private stopped = false;
   private readonly loop: Promise<void>;
-  private readonly counters = { received: 0, delivered: 0, failed: 0, invocations: 0, retries: 0 };
+  private readonly counters = { received: 0, recovered: 0, delivered: 0, failed: 0, invocations: 0, retries: 0 };
   private lastSequenceNumber: string | null = null;
 
   private readonly batchSize: number;
@@ -76,9 +84,32 @@ export class EventSourceMapping {
     return this.options.functionName;
   }
 
-  append(records: readonly DynamoDBRecord[]): void {
+  /**
+   * Queues records for delivery. With a journal, resolves once they are written to it: whoever
+   * acknowledges a write after this may rely on its records surviving a crash.
+   */
+  append(records: readonly DynamoDBRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    if (this.stopped) return Promise.reject(new Error(`The ${this.functionName} event source mapping is stopped`));
+    if (!this.options.journal) {
+      this.enqueue(records);
+      return Promise.resolve();
+    }
+    return this.options.journal.write(records, () => this.enqueue(records));
+  }
+
+  /**
+   * Queues records an earlier process journaled but never settled (from StreamJournal.open), ahead
+   * of anything appended later. They are in the journal already, so nothing is written again.
+   */
+  recover(records: readonly DynamoDBRecord[]): void {
     if (records.length === 0) return;
-    if (this.stopped) throw new Error(`The ${this.functionName} event source mapping is stopped`);
+    if (this.counters.received > 0) throw new Error('Recovered records must be queued before any new ones');
+    this.enqueue(records);
+    this.counters.recovered += records.length;
+  }
+
+  private enqueue(records: readonly DynamoDBRecord[]): void {
     this.queue.push(...records);
     this.counters.received += records.length;
     this.lastSequenceNumber = records.at(-1)?.dynamodb?.SequenceNumber ?? this.lastSequenceNumber;
@@ -104,14 +135,17 @@ export class EventSourceMapping {
     };
   }
 
-  /** Stops after the batch in flight; records still queued are not delivered. */
+  /** Stops after the batch in flight; records still queued are not delivered (a journal keeps them). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeLoop?.();
     await this.loop;
     for (const waiter of this.drainWaiters.splice(0)) waiter.resolve();
     const undelivered = this.counters.received - this.settled;
-    if (undelivered > 0) this.log(`[stream] ${this.functionName}: stopped with ${undelivered} records undelivered`);
+    if (undelivered > 0) {
+      const kept = this.options.journal ? `; kept in ${this.options.journal.directory} for the next start` : '';
+      this.log(`[stream] ${this.functionName}: stopped with ${undelivered} records undelivered${kept}`);
+    }
   }
 
   private get settled(): number {
@@ -127,26 +161,31 @@ export class EventSourceMapping {
       }
       if (this.queue.length < this.batchSize && this.batchingWindowMs > 0) await sleep(this.batchingWindowMs);
       const batch = this.queue.splice(0, this.batchSize);
-      await this.deliver(batch);
+      const settled = await this.deliver(batch);
+      // Delivered or dead-lettered, in queue order: the journal may forget everything up to here.
+      const settledUpTo = sequenceNumberOf(batch.at(-1));
+      if (settled && settledUpTo) this.options.journal?.settle(settledUpTo);
       this.resolveDrainWaiters();
     }
   }
 
-  private async deliver(batch: DynamoDBRecord[]): Promise<void> {
+  /** False when the mapping stopped with part of the batch undelivered and a journal keeps it for the next start. */
+  private async deliver(batch: DynamoDBRecord[]): Promise<boolean> {
     let remaining = batch;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.invoke(remaining);
       if (outcome.ok) {
         this.counters.delivered += remaining.length;
-        return;
+        return true;
       }
       // Everything before the first failure is checkpointed, as Lambda does.
       this.counters.delivered += outcome.failedIndex;
       remaining = remaining.slice(outcome.failedIndex);
       const retry = attempt;
+      if (this.stopped && this.options.journal) return false;
       if (retry > this.maxRetries || this.stopped) {
         await this.deadLetter(remaining, attempt, outcome.reason);
-        return;
+        return true;
       }
       const delay = this.retryDelayMs(retry);
       this.log(

@@ -23,7 +23,13 @@ export class StreamRecordFactory {
    */
   private nextSequence = BigInt(Date.now()) * 1_000_000n;
 
-  constructor(private readonly region: string) {}
+  /** `after`: numbers already used (a journal's), which new records must follow even if the clock went back. */
+  constructor(
+    private readonly region: string,
+    after?: bigint,
+  ) {
+    if (after !== undefined && after >= this.nextSequence) this.nextSequence = after + 1n;
+  }
 
   /**
    * The record for a change, or undefined when there is nothing to report: deleting an item that

@@ -33,8 +33,9 @@ interface WriteRequest {
 /**
  * Observes write operations on streamed tables and queues the stream records they produce.
  * Per item: lock, read the old image (consistent), forward the write, then take the new image
- * from the put item or read it back after an update, and queue the record before the client
- * sees the answer, so a client that got its answer can rely on its record being captured.
+ * from the put item or read it back after an update, and queue the record (journaled, where the
+ * mapping has a journal) before the client sees the answer, so a client that got its answer can
+ * rely on its record being captured.
  */
 export class WriteCapture {
   private readonly lock = new KeyedLock();
@@ -104,7 +105,8 @@ export class WriteCapture {
           records.push(record);
           recordsByTable.set(write.tableName, records);
         }
-        for (const [tableName, records] of recordsByTable) this.deps.streams.get(tableName)?.append(records);
+        // Journaled before the client hears of the write, so an acknowledged change survives a crash.
+        for (const [tableName, records] of recordsByTable) await this.deps.streams.get(tableName)?.append(records);
         return response;
       },
     );

@@ -34,7 +34,8 @@ export async function seedDemoData(options: SeedDemoOptions): Promise<ImportSumm
   try {
     const file = path.join(directory, 'demo-programs.ndjson');
     await writeDemoNdjson(file, options);
-    return await importFile(file, { format: 'native', source: DEMO_SOURCE, onProgress: options.onProgress });
+    // A stack seeds itself on its first start, before it serves: nothing else writes programs meanwhile.
+    return await importFile(file, { format: 'native', source: DEMO_SOURCE, exclusive: true, onProgress: options.onProgress });
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

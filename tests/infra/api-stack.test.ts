@@ -2,6 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directoryFunctionNames, directoryFunctions, type DirectoryFunctionDefinition } from '../../infra/config/functions';
+import { userPoolTriggerNames } from '../../infra/config/user-pool-triggers';
+import { openSearchClientBudget } from '../../infra/config/opensearch-client';
+import { reconciliation } from '../../infra/config/reconciliation';
+import { checkReservedConcurrency, minimumUnreservedConcurrency, stageConfig } from '../../infra/config/stages';
 import { functionRuntime } from '../../infra/constructs/directory-function';
 import { onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
@@ -33,10 +37,11 @@ function bundleDir(stage: SynthesizedStage, fn: CfnResource): string {
 }
 
 describe('functions', () => {
-  it('are exactly the directory functions, and there is no other Lambda anywhere', () => {
+  it('are exactly the directory functions, and there is no other Lambda anywhere but the user pool triggers', () => {
     for (const stage of [dev, prod]) {
       expect(lambdaFunctions(stage)).toHaveLength(directoryFunctionNames.length);
-      stage.stateful.resourceCountIs('AWS::Lambda::Function', 0);
+      // The pool's pre sign-up and pre token generation triggers live beside it (accounts.test.ts).
+      stage.stateful.resourceCountIs('AWS::Lambda::Function', userPoolTriggerNames.length);
     }
   });
 
@@ -100,12 +105,71 @@ describe('functions', () => {
       expect(names).toHaveLength(12);
       for (const name of names) {
         const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
-        expect(Object.keys(variables).sort(), name).toEqual(['MAX_PENDING_LISTINGS', 'NODE_OPTIONS', 'OPENSEARCH_AUTH', 'OPENSEARCH_URL', 'PROGRAMS_TABLE', 'SEARCH_INDEX_ALIAS']);
+        expect(Object.keys(variables).sort(), name).toEqual([
+          'COGNITO_CLIENT_ID',
+          'COGNITO_USER_POOL_ID',
+          'MAX_PENDING_LISTINGS',
+          'NODE_OPTIONS',
+          'OPENSEARCH_AUTH',
+          'OPENSEARCH_MAX_RETRIES',
+          'OPENSEARCH_REQUEST_TIMEOUT_MS',
+          'OPENSEARCH_URL',
+          'PROGRAMS_TABLE',
+          'SEARCH_INDEX_ALIAS',
+          'TOKEN_VERIFICATION',
+        ]);
         expect(variables.OPENSEARCH_AUTH, name).toBe('sigv4');
         expect(variables.MAX_PENDING_LISTINGS, name).toBe(String(stage.config.listings.maxPendingPerProvider));
         expect(JSON.stringify(variables.PROGRAMS_TABLE), name).toContain(`IopDirectory-${stage.config.stage}-Stateful`);
       }
     }
+  });
+
+  it('give up on OpenSearch well before Lambda gives up on them: every attempt and retry within the budget of the function timeout', () => {
+    for (const stage of [dev, prod]) {
+      for (const name of directoryFunctionNames) {
+        const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        if (variables.OPENSEARCH_URL === undefined) {
+          expect(variables.OPENSEARCH_REQUEST_TIMEOUT_MS, name).toBeUndefined();
+          continue;
+        }
+        const timeoutMs = stage.config.functions[name].timeout.toMilliseconds();
+        const perAttempt = Number(variables.OPENSEARCH_REQUEST_TIMEOUT_MS);
+        const attempts = Number(variables.OPENSEARCH_MAX_RETRIES) + 1;
+        expect(perAttempt, name).toBeGreaterThanOrEqual(1000);
+        expect(perAttempt, name).toBeLessThanOrEqual(openSearchClientBudget.maxRequestTimeout.toMilliseconds());
+        // All attempts together take at most 60% of the function's time.
+        expect(perAttempt * attempts, name).toBeLessThanOrEqual(timeoutMs * openSearchClientBudget.share);
+      }
+      // The public search: 3 s per attempt, one retry, within its 10 s.
+      const search = (functionResource(stage, 'search-programs').Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect([search.OPENSEARCH_REQUEST_TIMEOUT_MS, search.OPENSEARCH_MAX_RETRIES]).toEqual(['3000', '1']);
+    }
+  });
+
+  it('reserve concurrency as the stage says: none in dev, caps on the public OpenSearch routes and a floor for the indexer in prod', () => {
+    for (const name of directoryFunctionNames) {
+      expect(functionResource(dev, name).Properties?.ReservedConcurrentExecutions, name).toBeUndefined();
+    }
+    const reserved = Object.fromEntries(
+      directoryFunctionNames.flatMap((name) => {
+        const count = functionResource(prod, name).Properties?.ReservedConcurrentExecutions;
+        return count === undefined ? [] : [[name, count]];
+      }),
+    );
+    expect(reserved).toEqual({ 'search-programs': 100, 'get-program': 50, 'submit-report': 20, 'index-stream': 10, 'reconcile-search-index': 1 });
+    // Listing and review routes share the unreserved pool, which the caps keep from running dry.
+    const total = Object.values(reserved).reduce((sum: number, count) => sum + Number(count), 0);
+    expect(prod.config.concurrency.accountLimit - total).toBeGreaterThanOrEqual(minimumUnreservedConcurrency + 500);
+  });
+
+  it('refuse to synthesise reservations the account could not give (Lambda keeps 100 unreserved)', () => {
+    const prodConfig = stageConfig('prod');
+    expect(() => checkReservedConcurrency({ ...prodConfig, concurrency: { ...prodConfig.concurrency, accountLimit: 250 } })).toThrow(/leaving 69 unreserved/);
+    expect(() => checkReservedConcurrency(prodConfig)).not.toThrow();
+    // A quota of 10 (new accounts) is fine as long as nothing is reserved, as in dev.
+    expect(() => checkReservedConcurrency(stageConfig('dev'))).not.toThrow();
+    expect(() => checkReservedConcurrency({ ...stageConfig('dev'), concurrency: { accountLimit: 10, reserved: { 'index-stream': 2 } } })).toThrow(/requires at least 100/);
   });
 
   it('are real minified ESM bundles with source maps and without the AWS SDK', () => {
@@ -131,7 +195,7 @@ describe('functions', () => {
 });
 
 describe('stream indexer', () => {
-  it('reads the table stream in batches, reports partial failures and parks exhausted ones in a DLQ', () => {
+  it('reads the table stream in batches, reports partial failures, retries for hours and only then parks a change', () => {
     for (const stage of [dev, prod]) {
       const mapping = onlyResource(stage.api, 'AWS::Lambda::EventSourceMapping');
       const queueId = stage.stacks.api.getLogicalId(stage.stacks.api.indexFailures.node.defaultChild as never);
@@ -141,13 +205,30 @@ describe('stream indexer', () => {
         MaximumBatchingWindowInSeconds: 1,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 5,
-        MaximumRecordAgeInSeconds: 3600,
+        // A few minutes (indeed hours) of OpenSearch trouble park nothing: retried until 6 hours old.
+        MaximumRetryAttempts: 10_000,
+        MaximumRecordAgeInSeconds: 6 * 3600,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
       });
       expect(JSON.stringify(mapping.Properties?.EventSourceArn)).toContain('StreamArn');
       const indexerId = stage.stacks.api.getLogicalId(stage.stacks.api.functions['index-stream'].function.node.defaultChild as never);
       expect(mapping.Properties?.FunctionName).toEqual({ Ref: indexerId });
+    }
+  });
+
+  it('leaves what it parks to the hourly reconciliation, which repairs every change older than its settle time', () => {
+    for (const stage of [dev, prod]) {
+      // A parked change is at least this old, or has failed every retry; the reconciliation skips
+      // only changes younger than its settle time, so the next run after parking repairs it.
+      expect(reconciliation.settle.toSeconds()).toBeLessThan(stage.config.indexer.maxRecordAge.toSeconds());
+      const reconciler = functionResource(stage, 'reconcile-search-index');
+      const variables = (reconciler.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.RECONCILE_SETTLE_SECONDS).toBe(String(reconciliation.settle.toSeconds()));
+      const reconcilerId = stage.stacks.api.getLogicalId(stage.stacks.api.functions['reconcile-search-index'].function.node.defaultChild as never);
+      const schedules = resourcesOfType(stage.api, 'AWS::Events::Rule').filter(([, rule]) =>
+        JSON.stringify(rule.Properties?.Targets).includes(reconcilerId),
+      );
+      expect(schedules.map(([, rule]) => rule.Properties?.ScheduleExpression)).toEqual(['rate(1 hour)']);
     }
   });
 
@@ -201,29 +282,37 @@ describe('HTTP API', () => {
     }
   });
 
-  it("has one JWT authorizer that trusts the user pool's issuer and only the web client", () => {
+  it('has one authorizer, the origin check: a Lambda that requires the header CloudFront adds, with simple, cached answers', () => {
     for (const stage of [dev, prod]) {
       const authorizer = onlyResource(stage.api, 'AWS::ApiGatewayV2::Authorizer');
-      expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
-      const jwt = authorizer.Properties?.JwtConfiguration as { Issuer: unknown; Audience: unknown[] };
-      const issuer = renderCfn(jwt.Issuer);
-      expect(issuer).toMatch(/^https:\/\/cognito-idp\.\$\{AWS::Region\}\.amazonaws\.com\//);
-      // The pool id and client id are the stateful stack's, by reference.
-      const { users } = stage.stacks.stateful;
-      const poolId = stage.stacks.stateful.getLogicalId(users.userPool.node.defaultChild as never);
-      const clientId = stage.stacks.stateful.getLogicalId(users.client.node.defaultChild as never);
-      expect(issuer).toMatch(new RegExp(`/\\{"Fn::GetStackOutput":.*"OutputName":"PublishOutputRef${poolId}[0-9A-F]*"\\}\\}$`));
-      expect(jwt.Audience).toHaveLength(1);
-      expect(JSON.stringify(jwt.Audience[0])).toMatch(new RegExp(`"PublishOutputRef${clientId}[0-9A-F]*"`));
+      const fnId = stage.stacks.api.getLogicalId(stage.stacks.api.functions['verify-origin'].function.node.defaultChild as never);
+      expect(authorizer.Properties).toMatchObject({
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        IdentitySource: ['$request.header.x-origin-verify'],
+        AuthorizerResultTtlInSeconds: 300,
+      });
+      expect(JSON.stringify(authorizer.Properties?.AuthorizerUri)).toContain(fnId);
+      // The function reads the one secret it compares with (its ARN, from this stack), nothing else.
+      const secretId = stage.stacks.api.getLogicalId(stage.stacks.api.originVerification.secret.node.defaultChild as never);
+      const variables = (functionResource(stage, 'verify-origin').Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.ORIGIN_SECRET_ARN).toEqual({ Ref: secretId });
+      const roleId = stage.stacks.api.getLogicalId(stage.stacks.api.functions['verify-origin'].role.node.defaultChild as never);
+      const statements = resourcesOfType(stage.api, 'AWS::IAM::Policy')
+        .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
+        .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement);
+      const secretStatements = statements.filter((statement) => JSON.stringify(statement.Action).includes('secretsmanager'));
+      expect(secretStatements).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: secretId } }]);
     }
   });
 
-  it('puts the authorizer on every listing and review route and on none of the public ones', () => {
+  it('puts every route behind the origin check, and lets the token-route functions verify tokens against the pool themselves', () => {
     for (const stage of [dev, prod]) {
       const [authorizerId] = resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Authorizer')[0]!;
       const byKey = Object.fromEntries(resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Route').map(([, route]) => [String(route.Properties?.RouteKey), route]));
-      const protectedKeys: string[] = routedFunctions.filter((name) => routeOf(name).authorization === 'jwt').map((name) => routeOf(name).routeKey);
-      expect(protectedKeys.sort()).toEqual(
+      const protectedNames = routedFunctions.filter((name) => routeOf(name).authorization === 'jwt');
+      expect(protectedNames.map((name) => routeOf(name).routeKey).sort()).toEqual(
         [
           'POST /v1/listings',
           'GET /v1/listings',
@@ -241,14 +330,33 @@ describe('HTTP API', () => {
         ].sort(),
       );
       for (const [routeKey, route] of Object.entries(byKey)) {
-        if (protectedKeys.includes(routeKey)) {
-          expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+        expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      }
+      // The pool id and client id are the stateful stack's, by reference; API Gateway no longer checks tokens.
+      const { users } = stage.stacks.stateful;
+      const poolId = stage.stacks.stateful.getLogicalId(users.userPool.node.defaultChild as never);
+      const clientId = stage.stacks.stateful.getLogicalId(users.client.node.defaultChild as never);
+      for (const name of routedFunctions) {
+        const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        if (routeOf(name).authorization === 'jwt') {
+          expect(variables.TOKEN_VERIFICATION, name).toBe('cognito');
+          expect(JSON.stringify(variables.COGNITO_USER_POOL_ID), name).toMatch(new RegExp(`"PublishOutputRef${poolId}[0-9A-F]*"`));
+          expect(JSON.stringify(variables.COGNITO_CLIENT_ID), name).toMatch(new RegExp(`"PublishOutputRef${clientId}[0-9A-F]*"`));
         } else {
           // Public: search reads, and the one anonymous write, problem reports.
-          expect(routeKey).toMatch(/^(GET \/v1\/(programs|openapi|vocabularies|places)|POST \/v1\/programs\/\{id\}\/reports$)/);
-          expect(route.Properties?.AuthorizationType ?? 'NONE', routeKey).toBe('NONE');
-          expect(route.Properties, routeKey).not.toHaveProperty('AuthorizerId');
+          expect(routeOf(name).routeKey, name).toMatch(/^(GET \/v1\/(programs|openapi|vocabularies|places)|POST \/v1\/programs\/\{id\}\/reports$)/);
+          expect(variables, name).not.toHaveProperty('TOKEN_VERIFICATION');
+          expect(variables, name).not.toHaveProperty('COGNITO_USER_POOL_ID');
         }
+      }
+    }
+  });
+
+  it('keys the report rate limit on the viewer address the edge hands on, not on API Gateway\'s peer (an edge server)', () => {
+    for (const stage of [dev, prod]) {
+      for (const name of routedFunctions) {
+        const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        expect(variables.CLIENT_ADDRESS, name).toBe(name === 'submit-report' ? 'viewer-address-header' : undefined);
       }
     }
   });
@@ -268,7 +376,7 @@ describe('HTTP API', () => {
       const group = (stage.api.toJSON().Resources as Record<string, CfnResource>)[access.DestinationArn['Fn::GetAtt'][0]];
       expect(group?.Type).toBe('AWS::Logs::LogGroup');
       expect(group?.Properties?.RetentionInDays).toBe(stage.config.logRetention);
-      expect(JSON.parse(access.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+      expect(JSON.parse(access.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status', authorizerError: '$context.authorizer.error' });
     }
   });
 

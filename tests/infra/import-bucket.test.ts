@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+import { asArray, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
 let dev: SynthesizedStage;
 let prod: SynthesizedStage;
@@ -70,8 +70,17 @@ describe('import bucket', () => {
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       });
       const writers = bucketPolicyStatements(stage, logsId).filter((statement) => statement.Effect === 'Allow');
-      expect(writers).toHaveLength(1);
-      expect(writers[0]).toMatchObject({ Action: 's3:PutObject', Principal: { Service: 'logging.s3.amazonaws.com' } });
+      // The import bucket's logs, and the audit trail bucket's where the stage has its own trail
+      // (accounts.test.ts): each the logging service, for its own source bucket.
+      const sources = [stage.stacks.stateful.imports.bucket, ...(stage.stacks.stateful.auditTrail ? [stage.stacks.stateful.auditTrail.bucket] : [])];
+      expect(writers).toHaveLength(sources.length);
+      for (const [index, source] of sources.entries()) {
+        expect(writers[index]).toMatchObject({
+          Action: 's3:PutObject',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stage, 'stateful', source), 'Arn'] } } },
+        });
+      }
     }
   });
 
@@ -147,7 +156,10 @@ describe('importer', () => {
     for (const stage of each()) {
       const importerId = logicalId(stage, 'api', stage.stacks.api.functions['import-from-s3'].function);
       const queueId = logicalId(stage, 'api', stage.stacks.api.importFailures);
-      expect(onlyResource(stage.api, 'AWS::Lambda::EventInvokeConfig').Properties).toMatchObject({
+      // The importer's (the reconciliation has one of its own, reconciliation.test.ts).
+      const invokeConfigs = resourcesOfType(stage.api, 'AWS::Lambda::EventInvokeConfig').filter(([, config]) => JSON.stringify(config.Properties?.FunctionName) === JSON.stringify({ Ref: importerId }));
+      expect(invokeConfigs).toHaveLength(1);
+      expect(invokeConfigs[0]![1].Properties).toMatchObject({
         FunctionName: { Ref: importerId },
         MaximumRetryAttempts: 2,
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },

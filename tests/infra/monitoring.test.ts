@@ -2,8 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directoryFunctionNames, type DirectoryFunctionName } from '../../infra/config/functions';
-import { POWERTOOLS_LAYER_ACCOUNT } from '../../infra/config/observability';
-import type { StageName } from '../../infra/config/stages';
+import { firstErrorFunctions, POWERTOOLS_LAYER_ACCOUNT } from '../../infra/config/observability';
+import { stages as stageConfigs, type StageName } from '../../infra/config/stages';
+import { userPoolTriggerNames } from '../../infra/config/user-pool-triggers';
 import { resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
 const stageNames: StageName[] = ['dev', 'prod'];
@@ -24,8 +25,16 @@ interface AlarmProperties {
   ExtendedStatistic?: string;
   Threshold?: number;
   ComparisonOperator?: string;
+  EvaluationPeriods?: number;
+  Period?: number;
+  TreatMissingData?: string;
   Dimensions?: Array<{ Name: string; Value: unknown }>;
-  Metrics?: Array<{ Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string } } }>;
+  Metrics?: Array<{
+    Id: string;
+    Expression?: string;
+    ReturnData?: boolean;
+    MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions?: Array<{ Name: string; Value: unknown }> }; Period?: number; Stat?: string };
+  }>;
   AlarmActions?: unknown[];
 }
 
@@ -43,6 +52,16 @@ function functionId(stage: SynthesizedStage, name: DirectoryFunctionName): strin
 
 const dimension = (alarm: AlarmProperties, name: string) => alarm.Dimensions?.find((d) => d.Name === name)?.Value;
 
+function alarmNamed(stage: SynthesizedStage, name: string): AlarmProperties {
+  const found = alarms(stage).filter((alarm) => alarm.AlarmName === `${stage.config.resourcePrefix}-${name}`);
+  expect(found, name).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The metrics a metric-math alarm reads, by name. */
+const metricsOf = (alarm: AlarmProperties) => (alarm.Metrics ?? []).flatMap((metric) => (metric.MetricStat ? [metric.MetricStat] : []));
+const expressionOf = (alarm: AlarmProperties) => alarm.Metrics?.find((metric) => metric.Expression)?.Expression;
+
 describe('alarms', () => {
   it("cover every function's Errors and Throttles", () => {
     for (const stage of each()) {
@@ -53,20 +72,42 @@ describe('alarms', () => {
             (alarm) => alarm.Namespace === 'AWS/Lambda' && alarm.MetricName === metricName && JSON.stringify(dimension(alarm, 'FunctionName')) === JSON.stringify({ Ref: id }),
           );
           expect(found, `${stage.config.stage} ${name} ${metricName}`).toHaveLength(1);
-          const threshold = metricName === 'Errors' ? stage.config.observability.alarms.functionErrors : stage.config.observability.alarms.functionThrottles;
+          const firstError = metricName === 'Errors' && firstErrorFunctions.includes(name);
+          const threshold = firstError ? 0 : metricName === 'Errors' ? stage.config.observability.alarms.functionErrors : stage.config.observability.alarms.functionThrottles;
           expect(found[0]?.Threshold).toBe(threshold);
+          if (firstError) expect(found[0]?.EvaluationPeriods).toBe(1);
         }
       }
     }
   });
 
-  it('fire on any message in the stream failure queue', () => {
+  it('fire on any message in the stream failure queue and in the import failure queue', () => {
     for (const stage of each()) {
-      const queueId = logicalIdOf(stage, stage.stacks.api.indexFailures);
       const dlq = alarms(stage).filter((alarm) => alarm.MetricName === 'ApproximateNumberOfMessagesVisible');
-      expect(dlq).toHaveLength(1);
-      expect(dimension(dlq[0]!, 'QueueName')).toEqual({ 'Fn::GetAtt': [queueId, 'QueueName'] });
-      expect(dlq[0]).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(dlq).toHaveLength(2);
+      for (const queue of [stage.stacks.api.indexFailures, stage.stacks.api.importFailures]) {
+        const queueId = logicalIdOf(stage, queue);
+        const found = dlq.filter((alarm) => JSON.stringify(dimension(alarm, 'QueueName')) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'QueueName'] }));
+        expect(found, queueId).toHaveLength(1);
+        expect(found[0]).toMatchObject({ Namespace: 'AWS/SQS', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+      }
+    }
+  });
+
+  it('fire on the first failure of the low-traffic functions: approve, reject, import, the expiry watch and the reconciliation', () => {
+    expect([...firstErrorFunctions].sort()).toEqual(['approve-listing', 'import-from-s3', 'reject-listing']);
+    for (const stage of each()) {
+      for (const name of firstErrorFunctions) {
+        expect(alarmNamed(stage, `${name}-errors`), name).toMatchObject({ MetricName: 'Errors', Statistic: 'Sum', Threshold: 0, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold' });
+      }
+      // The daily expiry summary and the hourly reconciliation: their own alarms, over their own run period.
+      for (const [name, fn] of [['expiry-summary-failed', 'expiry-summary'], ['search-drift-unrepaired', 'reconcile-search-index']] as const) {
+        const alarm = alarmNamed(stage, name);
+        expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold' });
+        const errors = metricsOf(alarm).find((metric) => metric.Metric.MetricName === 'Errors');
+        expect(errors?.Metric.Dimensions, name).toEqual([{ Name: 'FunctionName', Value: { Ref: functionId(stage, fn) } }]);
+        expect(expressionOf(alarm), name).toContain('FILL(errors, 0)');
+      }
     }
   });
 
@@ -105,6 +146,117 @@ describe('alarms', () => {
     }
   });
 
+  it("watch the domain's resources and health: JVM memory pressure, CPU, master health, writes blocked, node count, snapshots, rejections", () => {
+    for (const stage of each()) {
+      const thresholds = stage.config.observability.alarms;
+      const domainMetric = (alarm: AlarmProperties) => {
+        expect(alarm.Namespace).toBe('AWS/ES');
+        expect(dimension(alarm, 'DomainName')).toBe(stage.config.search.domainName);
+        return alarm;
+      };
+      expect(domainMetric(alarmNamed(stage, 'search-jvm-memory-pressure'))).toMatchObject({ MetricName: 'JVMMemoryPressure', Statistic: 'Maximum', Threshold: thresholds.searchJvmMemoryPressurePercent });
+      expect(domainMetric(alarmNamed(stage, 'search-cpu'))).toMatchObject({
+        MetricName: 'CPUUtilization',
+        Statistic: 'Maximum',
+        Period: 900,
+        Threshold: thresholds.searchCpuPercent,
+        EvaluationPeriods: thresholds.searchCpuPeriods,
+      });
+      expect(domainMetric(alarmNamed(stage, 'search-master-reachable'))).toMatchObject({
+        MetricName: 'MasterReachableFromNode',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+      });
+      expect(domainMetric(alarmNamed(stage, 'search-writes-blocked'))).toMatchObject({ MetricName: 'ClusterIndexWritesBlocked', Threshold: 0, EvaluationPeriods: 1 });
+      const nodes = stage.config.search.dataNodes + (stage.config.search.dedicatedMasters?.count ?? 0);
+      expect(domainMetric(alarmNamed(stage, 'search-nodes'))).toMatchObject({ MetricName: 'Nodes', Statistic: 'Maximum', Threshold: nodes, ComparisonOperator: 'LessThanThreshold' });
+      expect(domainMetric(alarmNamed(stage, 'search-snapshot-failed'))).toMatchObject({ MetricName: 'AutomatedSnapshotFailure', Threshold: 0, EvaluationPeriods: 1 });
+      for (const [name, metricName] of [['search-search-rejections', 'ThreadpoolSearchRejected'], ['search-write-rejections', 'ThreadpoolWriteRejected']]) {
+        const alarm = alarmNamed(stage, name!);
+        expect(metricsOf(alarm).map((metric) => metric.Metric.MetricName), name).toEqual([metricName]);
+        // The increase of the counter, so it fires when rejections start even if the metric is cumulative.
+        expect(expressionOf(alarm), name).toBe('DIFF(FILL(rejected, 0))');
+        expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 1 });
+      }
+      const masters = alarms(stage).filter((alarm) => ['MasterCPUUtilization', 'MasterJVMMemoryPressure'].includes(alarm.MetricName ?? ''));
+      expect(masters, stage.config.stage).toHaveLength(stage.config.search.dedicatedMasters ? 2 : 0);
+    }
+    expect(stages.prod!.config.search.dedicatedMasters).toBeDefined();
+  });
+
+  it('watch DynamoDB throttles of the table and each of its indexes', () => {
+    for (const stage of each()) {
+      const alarm = alarmNamed(stage, 'table-throttles');
+      const read = metricsOf(alarm).map((metric) => `${metric.Metric.MetricName} ${(metric.Metric.Dimensions ?? []).map((d) => d.Name).join('+')}`).sort();
+      expect(read).toEqual(
+        ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((name) => [`${name} TableName`, `${name} GlobalSecondaryIndexName+TableName`, `${name} GlobalSecondaryIndexName+TableName`]).sort(),
+      );
+      const tableId = stage.stacks.stateful.getLogicalId(stage.stacks.stateful.table.node.defaultChild as never);
+      for (const metric of metricsOf(alarm)) expect(JSON.stringify(metric.Metric.Dimensions)).toContain(tableId);
+      expect(expressionOf(alarm)?.split(' + ')).toHaveLength(6);
+      expect(alarm.Threshold).toBe(stage.config.observability.alarms.tableThrottles);
+    }
+  });
+
+  it('watch API 4xx spikes (a rate, once there are enough requests) and 429s counted from the access log', () => {
+    for (const stage of each()) {
+      const thresholds = stage.config.observability.alarms;
+      const rate = alarmNamed(stage, 'api-4xx-rate');
+      expect(metricsOf(rate).map((metric) => metric.Metric.MetricName).sort()).toEqual(['4xx', 'Count']);
+      expect(expressionOf(rate)).toBe(`IF(all_requests >= ${thresholds.api4xxMinRequests}, client_errors / all_requests, 0)`);
+      expect(rate.Threshold).toBe(thresholds.api4xxRate);
+
+      const filters = resourcesOfType(stage.api, 'AWS::Logs::MetricFilter');
+      expect(filters).toHaveLength(1);
+      expect(filters[0]![1].Properties).toMatchObject({
+        FilterPattern: '{ $.status = "429" }',
+        LogGroupName: { Ref: logicalIdOf(stage, stage.stacks.api.apiAccessLogs) },
+        MetricTransformations: [{ MetricName: 'ApiRateLimited', MetricNamespace: 'IopDirectory', MetricValue: '1' }],
+      });
+      expect(alarmNamed(stage, 'api-429')).toMatchObject({ Namespace: 'IopDirectory', MetricName: 'ApiRateLimited', Statistic: 'Sum', Threshold: thresholds.api429 });
+    }
+  });
+
+  it("watch the user pool: the hourly sign-up rate, refused reviewer tokens, and the triggers' failures and throttles", () => {
+    for (const stage of each()) {
+      expect(alarmNamed(stage, 'sign-up-rate')).toMatchObject({
+        Namespace: 'IopDirectory',
+        MetricName: 'SignUpAttempts',
+        Dimensions: [{ Name: 'service', Value: 'screen-sign-up' }],
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 1,
+        Threshold: stage.config.auth.signUp.alarmAttemptsPerHour,
+      });
+      expect(alarmNamed(stage, 'reviewer-tokens-refused')).toMatchObject({
+        MetricName: 'ReviewerTokensRefused',
+        Dimensions: [{ Name: 'service', Value: 'require-reviewer-mfa' }],
+        Threshold: 0,
+        EvaluationPeriods: 1,
+      });
+      for (const name of userPoolTriggerNames) {
+        expect(alarmNamed(stage, `${name}-failures`)).toMatchObject({ MetricName: 'TriggerFailures', Dimensions: [{ Name: 'service', Value: name }], Threshold: 0, EvaluationPeriods: 1 });
+        const throttles = alarmNamed(stage, `${name}-throttles`);
+        expect(throttles).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
+        // The trigger lives in the stateful stack: the dimension is a reference to its function name there.
+        const fnId = stage.stacks.stateful.getLogicalId(stage.stacks.stateful.users.guards.functions[name].function.node.defaultChild as never);
+        expect(JSON.stringify(dimension(throttles, 'FunctionName'))).toContain(fnId);
+      }
+    }
+  });
+
+  it("reach someone: the stage's endpoints are subscribed to the alarm topic, read from SSM at deploy time", () => {
+    for (const stage of each()) {
+      const topicId = logicalIdOf(stage, stage.stacks.api.monitoring.topic);
+      const subscriptions = resourcesOfType(stage.api, 'AWS::SNS::Subscription').filter(([, subscription]) => JSON.stringify(subscription.Properties?.TopicArn) === JSON.stringify({ Ref: topicId }));
+      const configured = stage.config.observability.alarmSubscriptions;
+      expect(configured.length).toBeGreaterThan(0);
+      expect(subscriptions.map(([, subscription]) => subscription.Properties)).toEqual(configured.map((entry) => ({ Protocol: entry.protocol, Endpoint: entry.endpoint, TopicArn: { Ref: topicId } })));
+    }
+    expect(stageConfigs.prod.observability.alarmSubscriptions).toEqual([{ protocol: 'email', endpoint: '{{resolve:ssm:/iop-directory-prod/alarm-email}}' }]);
+    expect(stageConfigs.dev.observability.alarmSubscriptions).toEqual([{ protocol: 'email', endpoint: '{{resolve:ssm:/iop-directory-dev/alarm-email}}' }]);
+  });
+
   it('all notify the one alarm topic, which is KMS-encrypted and refuses non-TLS publishers', () => {
     for (const stage of each()) {
       const topics = resourcesOfType(stage.api, 'AWS::SNS::Topic');
@@ -116,8 +268,13 @@ describe('alarms', () => {
       expect(topic.Properties?.KmsMasterKeyId).toBeDefined();
       const found = alarms(stage);
       // Two per function, plus DLQ depth, iterator age, 5xx rate, p99 latency, red, yellow, free
-      // storage, and the daily expiry summary's own failure alarm.
-      expect(found.length).toBe(directoryFunctionNames.length * 2 + 8);
+      // storage, the daily expiry summary's own failure alarm, and the reconciliation's two (10);
+      // the import DLQ; JVM, CPU, master reachable, writes blocked, nodes, snapshots and the two
+      // rejections (8, and master CPU and JVM where there are dedicated masters); table throttles;
+      // API 4xx rate and 429s; the sign-up rate, refused reviewer tokens, each trigger's failures and
+      // throttles, and the reviewers-group watch's delivery (19 in all).
+      const masters = stage.config.search.dedicatedMasters ? 2 : 0;
+      expect(found.length).toBe(directoryFunctionNames.length * 2 + 10 + 19 + masters);
       for (const alarm of found) expect(alarm.AlarmActions, alarm.AlarmName).toEqual([{ Ref: topicId }]);
 
       const policies = resourcesOfType(stage.api, 'AWS::SNS::TopicPolicy').map(([, policy]) => JSON.stringify(policy.Properties));
@@ -132,7 +289,23 @@ describe('dashboard', () => {
       const dashboards = resourcesOfType(stage.api, 'AWS::CloudWatch::Dashboard');
       expect(dashboards).toHaveLength(1);
       const body = JSON.stringify(dashboards[0]![1].Properties?.DashboardBody);
-      for (const metric of ['SearchLatency', 'ResultsCount', 'ZeroResultSearches', 'IndexedRecords', 'FailedRecords', 'ImportRows', '4xx', '5xx', 'ClusterStatus.red', 'FreeStorageSpace']) {
+      for (const metric of [
+        'SearchLatency',
+        'ResultsCount',
+        'ZeroResultSearches',
+        'IndexedRecords',
+        'FailedRecords',
+        'ImportRows',
+        '4xx',
+        '5xx',
+        'ClusterStatus.red',
+        'FreeStorageSpace',
+        'JVMMemoryPressure',
+        'CPUUtilization',
+        'ReadThrottleEvents',
+        'SignUpAttempts',
+        'ReviewerTokensRefused',
+      ]) {
         expect(body, metric).toContain(metric);
       }
       expect(body).toContain('p99');

@@ -3,7 +3,9 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directoryFunctionNames, directoryFunctions, dynamoDbPermissions, openSearchPermissions, type DirectoryFunctionName } from '../../infra/config/functions';
+import { directoryFunctionNames, directoryFunctions, dynamoDbPermissions, type DirectoryFunctionName } from '../../infra/config/functions';
+import { openSearchCapabilityDefinitions } from '../../infra/config/search-access';
+import { expectedOpenSearchGrants, iamPatternMatches, writeRequests } from './support/opensearch-grants';
 import type { StageName } from '../../infra/config/stages';
 import { asArray, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
@@ -75,6 +77,7 @@ describe('IAM', () => {
   it('uses resource wildcards only for paths under the one search domain and the import bucket prefixes', () => {
     for (const stage of each()) {
       const importRole = stage.stacks.api.getLogicalId(stage.stacks.api.functions['import-from-s3'].role.node.defaultChild as never).replace(/[0-9A-F]{8}$/, '');
+      const operationsRole = operationsRoleId(stage);
       for (const { policy, statement } of identityStatements(stage)) {
         for (const resource of asArray(statement.Resource).filter((r) => r !== '*').map(renderCfn)) {
           if (!resource.includes('*')) continue;
@@ -83,7 +86,10 @@ describe('IAM', () => {
             expect(resource, policy).toMatch(new RegExp(`:s3:::${stage.config.resourcePrefix}-imports-\\$\\{AWS::AccountId\\}-\\$\\{AWS::Region\\}/(imports|reports)/\\*$`));
             continue;
           }
-          expect(resource, policy).toMatch(new RegExp(`:es:.*:domain/${stage.config.search.domainName}/(\\*|programs-\\*)$`));
+          // A document id or a versioned index name, known only at run time; the whole domain only
+          // for the operations role, which administers it.
+          if (policy.startsWith(operationsRole)) expect(resource, policy).toMatch(new RegExp(`:es:.*:domain/${stage.config.search.domainName}/\\*$`));
+          else expect(resource, policy).toMatch(new RegExp(`:es:.*:domain/${stage.config.search.domainName}/(programs/_doc/\\*|programs-\\*|programs-\\*/_mapping)$`));
         }
       }
     }
@@ -100,7 +106,13 @@ describe('IAM', () => {
           Version: '2012-10-17',
         });
       }
-      expect(resourcesOfType(stage.stateful, 'AWS::IAM::Role')).toHaveLength(0);
+      // People assume exactly one role, the operations role (stateful stack), through the account;
+      // every other role of the stage is a service's.
+      const assumedByPeople = [...resourcesOfType(stage.stateful, 'AWS::IAM::Role'), ...roles].filter(([, role]) =>
+        JSON.stringify(role.Properties?.AssumeRolePolicyDocument).includes(':root'),
+      );
+      expect(assumedByPeople.map(([, role]) => role.Properties?.RoleName)).toEqual([stage.config.operations.roleName]);
+      expect(assumedByPeople[0]![1].Properties?.ManagedPolicyArns).toBeUndefined();
     }
   });
 
@@ -109,9 +121,9 @@ describe('IAM', () => {
     for (const stage of each()) {
       expect(actionsOf(policyOf(stage, 'openapi-document'))).toEqual(base);
       expect(actionsOf(policyOf(stage, 'search-programs'))).toEqual([...base, 'es:ESHttpGet', 'es:ESHttpPost'].sort());
-      expect(actionsOf(policyOf(stage, 'get-program'))).toEqual([...base, 'es:ESHttpGet', 'es:ESHttpPost'].sort());
-      // Problem reports: a search lookup, a conditional put and a counter update; no table reads.
-      expect(actionsOf(policyOf(stage, 'submit-report'))).toEqual([...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'es:ESHttpGet', 'es:ESHttpPost'].sort());
+      expect(actionsOf(policyOf(stage, 'get-program'))).toEqual([...base, 'es:ESHttpGet'].sort());
+      // Problem reports: a document lookup, a conditional put and a counter update; no table reads.
+      expect(actionsOf(policyOf(stage, 'submit-report'))).toEqual([...base, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'es:ESHttpGet'].sort());
       expect(actionsOf(policyOf(stage, 'index-stream'))).toEqual(
         [
           ...base,
@@ -131,11 +143,11 @@ describe('IAM', () => {
       );
       for (const name of listingFunctionNames) {
         const tableActions = [...dynamoDbPermissions[directoryFunctions[name].dynamoDbAccess]];
-        const searchActions = openSearchPermissions[directoryFunctions[name].openSearchAccess].flatMap((permission) => permission.actions);
+        const searchActions = directoryFunctions[name].openSearchAccess.flatMap((capability) => openSearchCapabilityDefinitions[capability].iam.flatMap((permission) => permission.actions));
         expect(actionsOf(policyOf(stage, name)), name).toEqual([...base, ...tableActions, ...searchActions].sort());
       }
       // Of the listing functions, only creating and replacing a listing read search (the duplicate check).
-      expect(listingFunctionNames.filter((name) => directoryFunctions[name].openSearchAccess !== 'none').sort()).toEqual(['create-listing', 'update-listing']);
+      expect(listingFunctionNames.filter((name) => directoryFunctions[name].openSearchAccess.length > 0).sort()).toEqual(['create-listing', 'update-listing']);
       for (const name of ['create-listing', 'update-listing'] as const) {
         expect(actionsOf(policyOf(stage, name)).filter((action) => action.startsWith('es:')), name).toEqual(['es:ESHttpGet', 'es:ESHttpPost']);
       }
@@ -161,16 +173,24 @@ describe('IAM', () => {
     }
   });
 
-  it('gives read-only listing functions no write action, nobody Scan or DeleteItem, and batch writes to the importer only', () => {
+  it('gives read-only listing functions no write action, nobody DeleteItem, Scan to the reconciliation only, and batch writes to the importer only', () => {
     for (const stage of each()) {
       for (const name of listingFunctionNames.filter((fn) => directoryFunctions[fn].dynamoDbAccess === 'read')) {
         expect(actionsOf(policyOf(stage, name)).filter((action) => action.startsWith('dynamodb:')), name).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
       }
-      const importRole = stage.stacks.api.getLogicalId(stage.stacks.api.functions['import-from-s3'].role.node.defaultChild as never).replace(/[0-9A-F]{8}$/, '');
+      const roleOf = (name: DirectoryFunctionName) => stage.stacks.api.getLogicalId(stage.stacks.api.functions[name].role.node.defaultChild as never).replace(/[0-9A-F]{8}$/, '');
+      const importRole = roleOf('import-from-s3');
+      const reconcileRole = roleOf('reconcile-search-index');
+      const operationsRole = operationsRoleId(stage);
       for (const { policy, statement } of identityStatements(stage)) {
         for (const action of asArray(statement.Action)) {
-          expect(action, policy).not.toMatch(/^dynamodb:(Scan|DeleteItem|DeleteTable|UpdateTable|\*)/);
-          if (!policy.startsWith(importRole)) expect(action, policy).not.toMatch(/^dynamodb:Batch/);
+          expect(action, policy).not.toMatch(/^dynamodb:(DeleteItem|DeleteTable|UpdateTable|\*)/);
+          // Reading the whole table is the reconciliation's job (and the operators', for a reindex
+          // from a workstation); both batch-read, never batch-write.
+          const scans = policy.startsWith(reconcileRole) || policy.startsWith(operationsRole);
+          if (!scans) expect(action, policy).not.toBe('dynamodb:Scan');
+          if (scans) expect(action, policy).not.toMatch(/^dynamodb:(BatchWriteItem|PutItem|UpdateItem)$/);
+          else if (!policy.startsWith(importRole)) expect(action, policy).not.toMatch(/^dynamodb:Batch/);
         }
       }
     }
@@ -227,7 +247,7 @@ describe('IAM', () => {
             // The duplicate check of create and update: reads of the search domain, nothing else.
             expect(['create-listing', 'update-listing'], name).toContain(name);
             expect(asArray(statement.Action).sort(), name).toEqual(['es:ESHttpGet', 'es:ESHttpPost']);
-            for (const resource of resources.map(renderCfn)) expect(resource, name).toMatch(/:domain\/iop-directory-[a-z]+(\/\*)?$/);
+            for (const resource of resources.map(renderCfn)) expect(resource, name).toMatch(/:domain\/iop-directory-[a-z]+\/programs\/_search$/);
             continue;
           }
           for (const resource of resources.map(renderCfn)) expect(resource, name).not.toContain('*');
@@ -248,6 +268,66 @@ describe('IAM', () => {
 });
 
 const listingFunctionNames = directoryFunctionNames.filter((name) => directoryFunctions[name].environment === 'listings');
+
+/** The logical-id prefix of the operations role's policies (stateful stack). */
+function operationsRoleId(stage: SynthesizedStage): string {
+  return stage.stacks.stateful.getLogicalId(stage.stacks.stateful.operations.role.node.defaultChild as never).replace(/[0-9A-F]{8}$/, '');
+}
+
+/** `<action> <request path>` for every OpenSearch grant of a function's role (the domain ARN stripped). */
+function openSearchGrantsOf(stage: SynthesizedStage, name: DirectoryFunctionName): string[] {
+  const domain = new RegExp(`^arn:\\$\\{AWS::Partition\\}:es:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:domain/${stage.config.search.domainName}`);
+  return policyOf(stage, name)
+    .map(({ statement }) => statement)
+    .filter((statement) => statement.Effect === 'Allow' && asArray(statement.Action).some((action) => action.startsWith('es:')))
+    .flatMap((statement) =>
+      asArray(statement.Resource).flatMap((resource) => {
+        const rendered = renderCfn(resource);
+        expect(rendered, name).toMatch(domain);
+        return asArray(statement.Action).map((action) => `${action} ${rendered.replace(domain, '')}`);
+      }),
+    )
+    .sort();
+}
+
+describe('OpenSearch grants', () => {
+  it('give each function exactly its own request paths and verbs on the search domain', () => {
+    for (const stage of each()) {
+      for (const name of directoryFunctionNames) {
+        expect(openSearchGrantsOf(stage, name), name).toEqual([...(expectedOpenSearchGrants[name] ?? [])].sort());
+      }
+    }
+  });
+
+  it('let no function that only reads write, delete or re-point the index (no _bulk, _delete_by_query, _aliases, document writes)', () => {
+    const writers = ['index-stream', 'reconcile-search-index'];
+    for (const stage of each()) {
+      for (const name of directoryFunctionNames.filter((fn) => !writers.includes(fn))) {
+        const grants = openSearchGrantsOf(stage, name).map((grant) => grant.split(' ') as [string, string]);
+        for (const request of writeRequests) {
+          const [action, path] = request.split(' ') as [string, string];
+          const allowed = grants.some(([grantedAction, pattern]) => grantedAction === action && iamPatternMatches(pattern, path));
+          expect(allowed, `${name} may ${request}`).toBe(false);
+        }
+      }
+      // The public routes in particular: search reads _search only, the detail and report routes _doc only.
+      expect(openSearchGrantsOf(stage, 'search-programs').every((grant) => grant.endsWith(' /programs/_search'))).toBe(true);
+      expect(openSearchGrantsOf(stage, 'get-program')).toEqual(['es:ESHttpGet /programs/_doc/*']);
+    }
+  });
+
+  it('let the writers write only through _bulk, and touch indices only behind the alias', () => {
+    for (const stage of each()) {
+      for (const name of ['index-stream', 'reconcile-search-index'] as const) {
+        const grants = openSearchGrantsOf(stage, name);
+        for (const request of ['es:ESHttpPost /programs/_delete_by_query', 'es:ESHttpPost /_aliases', 'es:ESHttpPut /programs/_doc/prg_1', 'es:ESHttpDelete /programs']) {
+          const [action, path] = request.split(' ') as [string, string];
+          expect(grants.some((grant) => grant.startsWith(`${action} `) && iamPatternMatches(grant.split(' ')[1]!, path)), `${name} may ${request}`).toBe(false);
+        }
+      }
+    }
+  });
+});
 
 /** Acknowledgements as recorded on construct metadata by Validations.of(...).acknowledge. */
 function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
@@ -319,17 +399,33 @@ describe('cdk-nag AwsSolutions', () => {
     const functionRoles = directoryFunctionNames.map((name) => name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase()));
     const expected = (stage: StageName, singleNode: boolean) =>
       [
-        `IopDirectory-${stage}-Api/HttpApi AwsSolutions-APIG4`,
+        // The origin secret rotates by hand: CloudFront only picks a new value up on redeployment.
+        `IopDirectory-${stage}-Api/OriginVerification/Secret AwsSolutions-SMG4`,
+        // No geo restriction, standard logging v2 (not the legacy S3 logging the rule looks for),
+        // and no custom domain yet, so CloudFront's default certificate and TLS policy.
+        `IopDirectory-${stage}-Edge/Api/Distribution AwsSolutions-CFR1`,
+        `IopDirectory-${stage}-Edge/Api/Distribution AwsSolutions-CFR3`,
+        `IopDirectory-${stage}-Edge/Api/Distribution AwsSolutions-CFR4`,
         `IopDirectory-${stage}-Api/IndexStreamFailures AwsSolutions-SQS3`,
         `IopDirectory-${stage}-Api/ImportFailures AwsSolutions-SQS3`,
         `IopDirectory-${stage}-Api/ImportFromS3/Role AwsSolutions-IAM5[Resource::<import bucket>/imports/*]`,
         `IopDirectory-${stage}-Api/ImportFromS3/Role AwsSolutions-IAM5[Resource::<import bucket>/reports/*]`,
         ...functionRoles.map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::*]`),
-        ...['CreateListing', 'ExpiringPrograms', 'ExpirySummary', 'GetProgram', 'IndexStream', 'SearchPrograms', 'SubmitReport', 'UpdateListing'].map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/*]`),
-        `IopDirectory-${stage}-Api/IndexStream/Role AwsSolutions-IAM5[Resource::<domain>/programs-*]`,
+        // Document reads by id: the detail route and the problem report's existence check.
+        ...['GetProgram', 'SubmitReport'].map((fn) => `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/programs/_doc/*]`),
+        // The two writers of the index (the stream indexer and the reconciliation, through the same
+        // writer) create the alias's first versioned index and add mapping fields to it.
+        ...['IndexStream', 'ReconcileSearchIndex'].flatMap((fn) => [
+          `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/programs-*]`,
+          `IopDirectory-${stage}-Api/${fn}/Role AwsSolutions-IAM5[Resource::<domain>/programs-*/_mapping]`,
+        ]),
+        // The operations role administers the whole domain (reindex, security configuration).
+        `IopDirectory-${stage}-Stateful/Operations/Role AwsSolutions-IAM5[Resource::<domain>/*]`,
         `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS1`,
-        // MFA stays optional; the Plus plan's threat protection covers risky sign-ins instead.
+        // MFA stays optional for providers; reviewers' tokens require TOTP (the pre token generation trigger).
         `IopDirectory-${stage}-Stateful/Users/Pool AwsSolutions-COG2`,
+        // The user pool's triggers are functions like the others: X-Ray's Resource "*".
+        ...['ScreenSignUp', 'RequireReviewerMfa'].map((fn) => `IopDirectory-${stage}-Stateful/Users/Guards/${fn}/Role AwsSolutions-IAM5[Resource::*]`),
         `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS3`,
         ...(singleNode
           ? [`IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS4`, `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS7`]
@@ -354,7 +450,7 @@ describe('cdk-nag AwsSolutions', () => {
       for (const { id, reason } of acks) reasonsByRule.set(reason, (reasonsByRule.get(reason) ?? new Set()).add(id.replace(/\[.*$/, '')));
       for (const [reason, rules] of reasonsByRule) expect(rules.size, reason).toBe(1);
 
-      for (const template of [stage.stateful, stage.api]) {
+      for (const template of [stage.stateful, stage.api, stage.edge]) {
         for (const [id, resource] of Object.entries(template.toJSON().Resources as Record<string, CfnResource>)) {
           const rules = (resource.Metadata?.cdk_nag as { rules_to_suppress?: Array<{ id: string; reason: string }> } | undefined)?.rules_to_suppress ?? [];
           for (const rule of rules) expect(rule.reason.length, `${rule.id} on ${id}`).toBeGreaterThanOrEqual(80);

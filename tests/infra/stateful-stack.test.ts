@@ -3,8 +3,10 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { directoryFunctionNames, directoryFunctions, openSearchPermissions } from '../../infra/config/functions';
+import { directoryFunctionNames, directoryFunctions } from '../../infra/config/functions';
+import { operationsHttpActions } from '../../infra/config/search-access';
 import { repoRoot } from '../../infra/constructs/directory-function';
+import { expectedOpenSearchGrants } from './support/opensearch-grants';
 import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type SynthesizedStage } from './support/synth-stage';
 
 let dev: SynthesizedStage;
@@ -178,8 +180,9 @@ describe('search domain', () => {
       expect(rendered).toContain('es.amazonaws.com');
       expect(rendered).toContain(`:domain/${stage.config.search.domainName}`);
       expect(rendered).toContain('aws:SourceAccount');
-      // No custom-resource Lambda was needed for the logs policy or the access policy.
-      stage.stateful.resourceCountIs('AWS::Lambda::Function', 0);
+      // No custom-resource Lambda was needed for the logs policy or the access policy: the only
+      // functions of the stack are the user pool's two triggers (accounts.test.ts).
+      stage.stateful.resourceCountIs('AWS::Lambda::Function', 2);
       stage.stateful.resourceCountIs('Custom::CloudwatchLogResourcePolicy', 0);
       stage.stateful.resourceCountIs('Custom::OpenSearchAccessPolicy', 0);
     }
@@ -205,53 +208,124 @@ describe('search domain', () => {
     expect(onlyResource(dev.stateful, 'AWS::OpenSearchService::Domain').DeletionPolicy).toBe('Delete');
   });
 
-  it('trusts exactly the function roles that need it, each with only its own verbs', () => {
+  it('allows each function role exactly its own verbs and paths, and the operations role the domain', () => {
     for (const stage of [dev, prod]) {
-      const domain = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain');
-      const statements = (domain.Properties?.AccessPolicies as { Statement: PolicyStatementJson[] }).Statement;
-      expect(statements.length).toBeGreaterThan(0);
+      const statements = accessPolicyOf(stage);
+      const domain = domainArnPattern(stage);
 
-      const trusted = new Map<string, string[]>();
-      for (const statement of statements) {
-        expect(statement.Effect).toBe('Allow');
+      const allowed = new Map<string, string[]>();
+      for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
         // The account as principal, narrowed by aws:PrincipalArn: never anonymous, never "*".
         expect(renderCfn(asArray((statement.Principal as { AWS: unknown }).AWS)[0])).toBe('arn:${AWS::Partition}:iam::${AWS::AccountId}:root');
-        for (const resource of asArray(statement.Resource)) {
-          expect(renderCfn(resource)).toMatch(
-            new RegExp(`^arn:\\$\\{AWS::Partition\\}:es:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:domain/${stage.config.search.domainName}(/.*)?$`),
-          );
-        }
-        const principalArns = statement.Condition?.ArnEquals?.['aws:PrincipalArn'] ?? [];
+        const principalArns = (statement.Condition?.ArnEquals?.['aws:PrincipalArn'] ?? []).map(renderCfn);
         expect(principalArns.length).toBeGreaterThan(0);
-        for (const arn of principalArns.map(renderCfn)) {
-          trusted.set(arn, [...(trusted.get(arn) ?? []), ...asArray(statement.Action)].sort());
+        for (const resource of asArray(statement.Resource).map(renderCfn)) {
+          expect(resource).toMatch(domain);
+          for (const arn of principalArns) {
+            for (const action of asArray(statement.Action)) allowed.set(arn, [...(allowed.get(arn) ?? []), `${action} ${resource.replace(domain, '') || '<domain>'}`]);
+          }
         }
       }
 
-      // The same role names the API stack creates, with the verbs each function's level allows.
-      const expected = new Map(
+      // The same role names the API stack creates, each with the grants written out in support/opensearch-grants.ts.
+      const expected = new Map<string, string[]>(
         directoryFunctionNames
-          .filter((name) => directoryFunctions[name].openSearchAccess !== 'none')
-          .map((name) => {
-            const role = stage.stacks.api.functions[name].role.node.defaultChild as CfnRole;
-            const roleName = renderCfn(stage.stacks.api.resolve(role.roleName));
-            const arn = `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${roleName}`;
-            const actions = openSearchPermissions[directoryFunctions[name].openSearchAccess].flatMap((p) => p.actions);
-            return [arn, [...actions].sort()] as const;
-          }),
+          .filter((name) => expectedOpenSearchGrants[name])
+          .map((name) => [roleArnOf(stage, name), [...expectedOpenSearchGrants[name]!].sort()]),
       );
-      expect(Object.fromEntries(trusted)).toEqual(Object.fromEntries(expected));
+      expected.set(operationsArn(stage), operationsHttpActions.flatMap((action) => [`${action} <domain>`, `${action} /*`]).sort());
+      expect(Object.fromEntries([...allowed].map(([arn, grants]) => [arn, grants.sort()]))).toEqual(Object.fromEntries(expected));
       expect([...expected.keys()].some((arn) => arn.includes('openapi-document'))).toBe(false);
-      const indexer = [...expected.entries()].find(([arn]) => arn.includes('-index-stream-'))?.[1];
-      expect(indexer).toEqual(['es:ESHttpDelete', 'es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut']);
+    }
+  });
+
+  it('denies every other principal of the account explicitly, whatever its own IAM policies allow', () => {
+    for (const stage of [dev, prod]) {
+      const denies = accessPolicyOf(stage).filter((statement) => statement.Effect === 'Deny');
+      expect(denies).toHaveLength(1);
+      const [deny] = denies as [PolicyStatementJson];
+      expect(deny.Principal).toEqual({ AWS: '*' });
+      expect(deny.Action).toBe('es:ESHttp*');
+      expect(asArray(deny.Resource).map(renderCfn).sort()).toEqual(
+        [`arn:\${AWS::Partition}:es:\${AWS::Region}:\${AWS::AccountId}:domain/${stage.config.search.domainName}`, `arn:\${AWS::Partition}:es:\${AWS::Region}:\${AWS::AccountId}:domain/${stage.config.search.domainName}/*`].sort(),
+      );
+      // Spared: exactly the roles the Allows name (functions with a capability, and the operations role).
+      const spared = (deny.Condition?.ArnNotEquals?.['aws:PrincipalArn'] ?? []).map(renderCfn).sort();
+      const functionsWithAccess = directoryFunctionNames.filter((name) => directoryFunctions[name].openSearchAccess.length > 0);
+      expect(spared).toEqual([...functionsWithAccess.map((name) => roleArnOf(stage, name)), operationsArn(stage)].sort());
+      expect(spared.some((arn) => arn.includes('-create-listing-'))).toBe(true);
+      expect(spared.some((arn) => arn.includes('-list-listings-') || arn.includes('-import-from-s3-'))).toBe(false);
+    }
+  });
+
+  it('turns on fine-grained access control with the operations role as IAM master user, and publishes audit logs', () => {
+    for (const stage of [dev, prod]) {
+      expect(stage.config.search.fineGrainedAccessControl).toBe(true);
+      const domain = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain');
+      expect(domain.Properties?.AdvancedSecurityOptions).toMatchObject({
+        Enabled: true,
+        InternalUserDatabaseEnabled: false,
+        MasterUserOptions: { MasterUserARN: expect.anything() },
+      });
+      expect(renderCfn((domain.Properties?.AdvancedSecurityOptions as { MasterUserOptions: { MasterUserARN: unknown } }).MasterUserOptions.MasterUserARN)).toBe(operationsArn(stage));
+      expect(JSON.stringify(domain.Properties?.AdvancedSecurityOptions)).not.toContain('MasterUserPassword');
+      // The domain is created after the role it names as its master user.
+      const roleId = stage.stacks.stateful.getLogicalId(stage.stacks.stateful.operations.role.node.defaultChild as never);
+      expect(asArray((domain as { DependsOn?: string | string[] }).DependsOn)).toContain(roleId);
+
+      const logs = domain.Properties?.LogPublishingOptions as Record<string, { Enabled: boolean; CloudWatchLogsLogGroupArn: unknown }>;
+      expect(logs.AUDIT_LOGS?.Enabled).toBe(true);
+      // Into a group of ours, with the stage's retention, that the logs resource policy lets the domain write.
+      const auditGroup = JSON.stringify(logs.AUDIT_LOGS?.CloudWatchLogsLogGroupArn);
+      const [groupId] = /Search(AuditLogs[0-9A-F]{8})/.exec(auditGroup) ?? [];
+      expect(groupId).toBeDefined();
+      const policy = JSON.stringify(onlyResource(stage.stateful, 'AWS::Logs::ResourcePolicy').Properties?.PolicyDocument);
+      expect(policy).toContain(groupId!);
+    }
+  });
+
+  it('creates the operations role under the configured name, trusted by the account, with the domain and read-only table access', () => {
+    for (const stage of [dev, prod]) {
+      const roleId = stage.stacks.stateful.getLogicalId(stage.stacks.stateful.operations.role.node.defaultChild as never);
+      const role = (stage.stateful.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>)[roleId]!;
+      expect(role.Properties.RoleName).toBe(stage.config.operations.roleName);
+      expect(renderCfn((role.Properties.AssumeRolePolicyDocument as { Statement: Array<{ Principal: { AWS: unknown } }> }).Statement[0]!.Principal.AWS)).toBe(
+        'arn:${AWS::Partition}:iam::${AWS::AccountId}:root',
+      );
+      const [, policy] = resourcesOfType(stage.stateful, 'AWS::IAM::Policy').find(([id]) => id.startsWith(roleId.replace(/[0-9A-F]{8}$/, '')))!;
+      const statements = (policy.Properties?.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement;
+      const actions = statements.flatMap((statement) => asArray(statement.Action)).sort();
+      expect(actions).toEqual([...operationsHttpActions, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'].sort());
+      const tableStatement = statements.find((statement) => asArray(statement.Action).includes('dynamodb:Scan'))!;
+      expect(asArray(tableStatement.Resource).map(renderCfn)).toEqual([expect.stringMatching(/^\$\{Programs[0-9A-F]{8}\.Arn\}$/)]);
+      expect(JSON.stringify(stage.stateful.toJSON().Outputs)).toContain('OperationsRoleArn');
     }
   });
 });
+
+function accessPolicyOf(stage: SynthesizedStage): PolicyStatementJson[] {
+  const domain = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain');
+  return (domain.Properties?.AccessPolicies as { Statement: PolicyStatementJson[] }).Statement;
+}
+
+function domainArnPattern(stage: SynthesizedStage): RegExp {
+  return new RegExp(`^arn:\\$\\{AWS::Partition\\}:es:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:domain/${stage.config.search.domainName}`);
+}
+
+/** A function role's ARN as the API stack names the role. */
+function roleArnOf(stage: SynthesizedStage, name: (typeof directoryFunctionNames)[number]): string {
+  const role = stage.stacks.api.functions[name].role.node.defaultChild as CfnRole;
+  return `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${renderCfn(stage.stacks.api.resolve(role.roleName))}`;
+}
+
+function operationsArn(stage: SynthesizedStage): string {
+  return `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${stage.config.operations.roleName}`;
+}
 
 interface PolicyStatementJson {
   Effect: string;
   Principal: unknown;
   Action: string | string[];
   Resource: unknown;
-  Condition?: { ArnEquals?: Record<string, unknown[]> };
+  Condition?: { ArnEquals?: Record<string, unknown[]>; ArnNotEquals?: Record<string, unknown[]> };
 }

@@ -26,6 +26,7 @@ describe('API Gateway adapter', () => {
         'GET /v1/plain': async () => 'just text',
         'GET /v1/object': async () => ({ hello: 'world' }),
         'GET /v1/cookies': async () => ({ statusCode: 201, cookies: ['a=1', 'b=2'], headers: { 'X-Count': 2 }, body: 'AAEC', isBase64Encoded: true }),
+        'GET /v1/not-modified': async () => ({ statusCode: 304, headers: { ETag: '"v1"', 'Cache-Control': 'public, max-age=60' } }),
         'GET /v1/broken': async () => {
           throw new Error('secret internals at /srv/app.ts:12');
         },
@@ -110,6 +111,28 @@ describe('API Gateway adapter', () => {
     expect(structured.headers.get('x-count')).toBe('2');
     expect(structured.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect([...new Uint8Array(await structured.arrayBuffer())]).toEqual([0, 1, 2]);
+  });
+
+  it('passes a 304 through with its headers but no body nor Content-Length', async () => {
+    const response = await fetch(`${api.url}/v1/not-modified`);
+    expect(response.status).toBe(304);
+    expect(response.headers.get('etag')).toBe('"v1"');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(await response.text()).toBe('');
+  });
+
+  it('answers HEAD from the GET route: the handler sees HEAD, the client gets the headers and no body', async () => {
+    const response = await fetch(`${api.url}/v1/programs?zip=05401`, { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('content-length')).toBe(String(JSON.stringify({ ok: true }).length));
+    expect(await response.text()).toBe('');
+    expect(events.map((event) => [event.routeKey, event.requestContext.http.method, event.rawQueryString])).toEqual([['GET /v1/programs', 'HEAD', 'zip=05401']]);
+
+    const postOnly = await fetch(`${api.url}/v1/uploads`, { method: 'HEAD' });
+    expect(postOnly.status).toBe(405);
+    expect(postOnly.headers.get('allow')).toBe('POST');
   });
 
   it('answers unknown routes with 404 and wrong methods with 405, in the contract error shape', async () => {

@@ -10,7 +10,7 @@ import { openLocalIdentityProvider, type LocalIdentityProvider } from '../../loc
 import { authDirectory } from '../../local/auth/settings';
 import { loadOrCreateSigningKey } from '../../local/auth/signing-key';
 import { startApiGatewayAdapter, type ApiGatewayAdapter } from '../../local/http/api-gateway-adapter';
-import { formatClaimValue } from '../../local/http/authorizer-claims';
+import { formatClaimValue } from '../../functions/http/authorizer-claims';
 import { jwtRoute, type JwtApiHandler } from '../../local/http/route-table';
 import { api as request, type ApiRequestOptions } from '../support/http';
 import { expiredToken, providerToken, reviewerToken, wrongAudienceToken, wrongIssuerToken, wronglySignedToken } from '../support/tokens';

@@ -30,9 +30,8 @@ describe('OpenAPI document', () => {
       .sort();
     expect(documented).toEqual(deployed);
 
-    const parameters = document.paths['/v1/programs']!.get.parameters!;
+    const parameters = document.paths['/v1/programs']!.get.parameters!.filter((parameter) => parameter.in === 'query');
     expect(parameters.map((parameter) => parameter.name).sort()).toEqual(Object.keys(searchQuerySchema.shape).sort());
-    expect(parameters.every((parameter) => parameter.in === 'query')).toBe(true);
     // Every search parameter, the 1.1 ones (medication, population, gender, ownership) included, is described.
     expect(parameters.filter((parameter) => !parameter.description).map((parameter) => parameter.name)).toEqual([]);
     expect(parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['medication', 'population', 'gender', 'ownership']));
@@ -48,4 +47,24 @@ describe('OpenAPI document', () => {
     expect(Object.keys(searchResponse.properties?.facets?.properties ?? {}).sort()).toEqual([...FACET_NAMES].sort());
     expect(FACET_NAMES).toEqual(expect.arrayContaining(['medication', 'population']));
   });
+
+  it('documents the caching of the four public reads (contract section 9) and of nothing else', async () => {
+    const response = await openApiDocument({} as APIGatewayProxyEventV2, createLambdaContext('openapi-document'));
+    const document = JSON.parse(String(response.body)) as { paths: Record<string, Record<string, Operation>> };
+    const cached = Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).filter(([, operation]) => '304' in operation.responses).map(([method]) => `${method} ${path}`));
+    expect(cached.sort()).toEqual(['get /v1/places', 'get /v1/programs', 'get /v1/programs/{id}', 'get /v1/vocabularies']);
+    for (const path of ['/v1/programs', '/v1/programs/{id}', '/v1/places', '/v1/vocabularies']) {
+      const operation = document.paths[path]!.get!;
+      expect(operation.parameters.filter((parameter) => parameter.in === 'header').map((parameter) => parameter.name), path).toEqual(['If-None-Match']);
+      expect(Object.keys(operation.responses['200']!.headers ?? {}).sort(), path).toEqual(['Cache-Control', 'ETag']);
+      expect(Object.keys(operation.responses['304']!.headers ?? {}).sort(), path).toEqual(['Cache-Control', 'ETag']);
+    }
+    expect(document.paths['/v1/programs']!.get!.responses['200']!.headers!['Cache-Control']!.description).toMatch(/^public, max-age=60, stale-while-revalidate=300 /);
+    expect(document.paths['/v1/vocabularies']!.get!.responses['200']!.headers!['Cache-Control']!.description).toMatch(/^public, max-age=86400, /);
+  });
 });
+
+interface Operation {
+  parameters: { name: string; in: string }[];
+  responses: Record<string, { headers?: Record<string, { description: string }> }>;
+}

@@ -6,6 +6,12 @@ export const REVIEW_QUEUE_KEY = 'REVIEW_QUEUE';
 
 export const listingKey = (id: string) => ({ pk: `LISTING#${id}`, sk: 'LISTING' });
 export const ownerPartition = (ownerId: string) => `OWNER#${ownerId}`;
+/**
+ * One item per provider holding their reservations of review capacity: a map from listing id to
+ * `{revision, reservedAt, token}`, so one conditional update both counts and adds atomically.
+ */
+export const pendingReservationsKey = (ownerId: string) => ({ pk: `PENDING#${ownerId}`, sk: 'PENDING' });
+export const PENDING_RESERVATIONS_KIND = 'pending_reservations';
 export const reviewQueuePartition = REVIEW_QUEUE_KEY;
 
 /**

@@ -89,13 +89,21 @@ export async function createBulkLoadIndex(client: Client, alias: string): Promis
   return index;
 }
 
+/** How long a reindex waits for the replicas of the new index before swapping anyway. */
+const REPLICA_WAIT_SECONDS = 60;
+
 /** Restores the mapping module's refresh and replica settings, refreshes, and waits for the replicas. */
 export async function finishBulkLoad(client: Client, index: string): Promise<void> {
   const { refresh_interval, auto_expand_replicas } = programIndexBody.settings;
   await client.indices.putSettings({ index, body: { index: { refresh_interval, auto_expand_replicas } } as never });
   await client.indices.refresh({ index });
-  // Green means the restored replicas are copied; a cluster that cannot place them still serves from primaries.
-  await client.cluster.health({ index, wait_for_status: 'green', timeout: '60s' }, { ignore: [408] });
+  // Green means the restored replicas are copied; a cluster that cannot place them still serves from
+  // primaries. The engine answers 408 when the wait is over, so the client must wait a little longer
+  // than that, whatever its own per-request timeout (30 s for the command-line tools).
+  await client.cluster.health(
+    { index, wait_for_status: 'green', timeout: `${REPLICA_WAIT_SECONDS}s` },
+    { ignore: [408], requestTimeout: (REPLICA_WAIT_SECONDS + 5) * 1000 },
+  );
 }
 
 export async function countDocuments(client: Client, index: string): Promise<number> {

@@ -2,9 +2,10 @@
  * Settings and mappings of the programs index. A change here ships as a new versioned index
  * behind the search alias; bump MAPPING_VERSION with it.
  */
-export const MAPPING_VERSION = 3;
+export const MAPPING_VERSION = 4;
 
 const keyword = { type: 'keyword' } as const;
+const strictDate = { type: 'date', format: 'strict_date' } as const;
 
 export const programIndexBody = {
   settings: {
@@ -44,11 +45,11 @@ export const programIndexBody = {
       languages: keyword,
       delivery: keyword,
       insurance: keyword,
-      licenses: { type: 'nested', properties: { state: keyword, expiresOn: { type: 'date', format: 'strict_date' } } },
-      accreditations: {
-        type: 'nested',
-        properties: { body: keyword, expiresOn: { type: 'date', format: 'strict_date' } },
-      },
+      // currentUntil: expiresOn, or the end of time when the source states none. "Current today"
+      // is then one range on one field, where "no expiry or not yet expired" needed a must_not
+      // exists over every nested entry and was the costliest part of the accreditation facet.
+      licenses: { type: 'nested', properties: { state: keyword, expiresOn: strictDate, currentUntil: strictDate } },
+      accreditations: { type: 'nested', properties: { body: keyword, expiresOn: strictDate, currentUntil: strictDate } },
       sessions: {
         type: 'nested',
         properties: { days: keyword, start: { type: 'short' }, end: { type: 'short' } },

@@ -12,6 +12,7 @@ import {
   type SearchPage,
 } from '../../domain/search-criteria';
 import type { AddressMatch, IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
+import type { VersionedPage, VersionedSearch } from '../../ports/versioned-search';
 import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
 import { buildSearchBody, DISTANCE_QUERY_NAME } from './search-query';
 import { decodeCursor, encodeCursor } from './search-cursor';
@@ -52,13 +53,26 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The query groups its aggregations in scopes (search-query.ts); each name appears in exactly one
+ * of them, so the scopes' contents merge into one map by name.
+ */
+function inOneMap(scopes: Record<string, unknown> | undefined): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const scope of Object.values(scopes ?? {})) {
+    const { doc_count: _count, ...aggregations } = scope as Record<string, unknown>;
+    Object.assign(merged, aggregations);
+  }
+  return merged;
+}
+
 function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
 }
 
-function toClusters(map: MapAggregation | undefined): Cluster[] {
-  return (map?.clusters?.buckets ?? []).map((bucket) => ({
+function toClusters(map: MapAggregation): Cluster[] {
+  return (map.clusters?.buckets ?? []).map((bucket) => ({
     lat: bucket.centroid?.location?.lat ?? 0,
     lon: bucket.centroid?.location?.lon ?? 0,
     count: bucket.doc_count,
@@ -66,30 +80,73 @@ function toClusters(map: MapAggregation | undefined): Cluster[] {
 }
 
 /** The box around every match, or null when nothing matched. */
-function toBounds(map: MapAggregation | undefined): BoundingBox | null {
-  const bounds = map?.bounds?.bounds;
+function toBounds(map: MapAggregation): BoundingBox | null {
+  const bounds = map.bounds?.bounds;
   if (!bounds) return null;
   return { west: bounds.top_left.lon, south: bounds.bottom_right.lat, east: bounds.bottom_right.lon, north: bounds.top_left.lat };
 }
 
-export class OpenSearchSearchIndex implements SearchIndex {
+/**
+ * The version of the data searches see (ports/versioned-search.ts): the indices behind the alias,
+ * their live documents and the sum of their sequence numbers, from a `global` aggregation, which
+ * reads every document of the same point-in-time reader as the query (so a page and its version
+ * always agree, on whichever shard copy answered). Every write the index applies, upsert or
+ * tombstone, gives its document a new sequence number higher than the one it replaces, so the sum
+ * grows with every change a refresh makes visible; a reindex changes the index name. Only hard
+ * deletes could go unseen (an insert and a delete on two shards in one refresh could leave count
+ * and sum as they were): the directory never hard-deletes, and the index has one shard
+ * (index-mapping.ts), where every write outnumbers all earlier ones.
+ */
+const DATA_VERSION = 'data_version';
+const DATA_VERSION_AGGREGATION = {
+  global: {},
+  aggs: { indices: { terms: { field: '_index', size: 10 } }, sequence: { sum: { field: '_seq_no' } } },
+};
+
+function dataVersionOf(aggregation: unknown): string {
+  const version = aggregation as { doc_count?: number; indices?: { buckets?: { key: string }[] }; sequence?: { value?: number } } | undefined;
+  if (version?.doc_count === undefined || version.sequence?.value === undefined) throw new Error('The search engine answered without the data version aggregation');
+  const indices = (version.indices?.buckets ?? []).map((bucket) => bucket.key).sort();
+  return `${indices.join('+')}/${version.doc_count}/${version.sequence.value}`;
+}
+
+export class OpenSearchSearchIndex implements SearchIndex, VersionedSearch {
   constructor(
     private readonly client: Client,
     private readonly alias: string,
   ) {}
 
   async search(criteria: SearchCriteria): Promise<SearchPage> {
+    return (await this.read(criteria, false)).page;
+  }
+
+  /** The page and the version of the data it was read from, both from one point-in-time reader. */
+  async searchWithVersion(criteria: SearchCriteria): Promise<VersionedPage> {
+    const { page, dataVersion } = await this.read(criteria, true);
+    return { page, dataVersion: dataVersion! };
+  }
+
+  /** The version of the data searches see now: a size-0 request the engine's request cache answers until a refresh changes the data. */
+  async dataVersion(): Promise<string> {
+    const body = { size: 0, track_total_hits: false, aggs: { [DATA_VERSION]: DATA_VERSION_AGGREGATION } };
+    const response = await guarded(() => this.client.search({ index: this.alias, request_cache: true, body: body as never }));
+    return dataVersionOf((response.body.aggregations as Record<string, unknown> | undefined)?.[DATA_VERSION]);
+  }
+
+  private async read(criteria: SearchCriteria, withVersion: boolean): Promise<{ page: SearchPage; dataVersion?: string }> {
     const searchAfter = criteria.cursor ? decodeCursor(criteria.cursor, criteria) : undefined;
     const body = buildSearchBody(criteria, searchAfter);
+    if (withVersion) body.aggs = { ...(body.aggs as object), [DATA_VERSION]: DATA_VERSION_AGGREGATION };
     const response = await guarded(() => this.client.search({ index: this.alias, body: body as never }));
     const hits = response.body.hits.hits as unknown as Hit[];
     const total = response.body.hits.total;
     const results = hits.map((hit) => this.toResult(hit, criteria));
     const last = hits.at(-1);
     const morePossible = hits.length === criteria.limit && last?.sort !== undefined;
-    const aggregations = response.body.aggregations as Record<string, unknown> | undefined;
-    const map = aggregations?.map as MapAggregation | undefined;
-    return {
+    const { [DATA_VERSION]: version, ...scopes } = (response.body.aggregations ?? {}) as Record<string, unknown>;
+    const aggregations = inOneMap(scopes);
+    const map = aggregations as MapAggregation;
+    const page: SearchPage = {
       total: typeof total === 'number' ? total : (total?.value ?? 0),
       results,
       facets: this.toFacets(aggregations),
@@ -97,6 +154,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
       ...(criteria.clusters !== undefined ? { clusters: toClusters(map) } : {}),
       ...(criteria.bounds ? { bounds: toBounds(map) } : {}),
     };
+    return withVersion ? { page, dataVersion: dataVersionOf(version) } : { page };
   }
 
   async get(id: string): Promise<PublicProgram | undefined> {
@@ -161,15 +219,14 @@ export class OpenSearchSearchIndex implements SearchIndex {
     return { ...ordered, distanceMiles, matchedBy };
   }
 
-  private toFacets(aggregations: Record<string, unknown> | undefined): Facets {
+  private toFacets(aggregations: Record<string, unknown>): Facets {
     const facets = Object.fromEntries(FACET_NAMES.map((name) => [name, {}])) as Facets;
-    if (!aggregations) return facets;
     for (const name of FACET_NAMES) {
       const aggregation = aggregations[name] as Record<string, unknown> | undefined;
       const buckets =
         name === 'accreditation'
-          ? ((aggregation?.nested as { current?: { values?: { buckets?: Bucket[] } } } | undefined)?.current?.values?.buckets ?? [])
-          : ((aggregation?.values as { buckets?: Bucket[] } | undefined)?.buckets ?? []);
+          ? ((aggregation as { current?: { values?: { buckets?: Bucket[] } } } | undefined)?.current?.values?.buckets ?? [])
+          : ((aggregation as { buckets?: Bucket[] } | undefined)?.buckets ?? []);
       for (const bucket of buckets) {
         const count = bucket.programs?.doc_count ?? bucket.doc_count;
         if (count > 0) facets[name][bucket.key] = count;

@@ -21,8 +21,8 @@ export interface ProgramDocument {
   languages?: string[];
   delivery?: string[];
   insurance?: string[];
-  licenses?: { state: string; expiresOn?: string }[];
-  accreditations?: { body: string; expiresOn?: string }[];
+  licenses?: { state: string; expiresOn?: string; currentUntil: string }[];
+  accreditations?: { body: string; expiresOn?: string; currentUntil: string }[];
   sessions?: { days: string[]; start: number; end: number }[];
   sessionTimes?: string[];
   acceptingNewPatients?: boolean;
@@ -38,6 +38,10 @@ export interface ProgramDocument {
   nameKey?: string;
   program?: PublicProgram;
 }
+
+/** The last day an entry counts as current: its expiry, or (none stated) the last day a date field holds. */
+export const NEVER_EXPIRES = '9999-12-31';
+const currentUntil = (expiresOn: string | undefined) => expiresOn ?? NEVER_EXPIRES;
 
 export function toProgramDocument(program: Program): ProgramDocument {
   if (program.status !== 'published') return tombstoneDocument(program.id);
@@ -59,8 +63,8 @@ export function toProgramDocument(program: Program): ProgramDocument {
     insurance: program.insurance,
     // The licences the directory states (registry licences in place of the claims they replace),
     // so the licence filters agree with what a result shows.
-    licenses: effectiveLicenses(program)?.map(({ state, expiresOn }) => ({ state, expiresOn })),
-    accreditations: program.accreditations?.map(({ body, expiresOn }) => ({ body, expiresOn })),
+    licenses: effectiveLicenses(program)?.map(({ state, expiresOn }) => ({ state, expiresOn, currentUntil: currentUntil(expiresOn) })),
+    accreditations: program.accreditations?.map(({ body, expiresOn }) => ({ body, expiresOn, currentUntil: currentUntil(expiresOn) })),
     sessions: program.sessions?.map((session) => ({
       days: session.days,
       start: minutesOfDay(session.start),

@@ -33,17 +33,9 @@ const TERM_FILTERS = {
   state: 'state',
 } as const satisfies Partial<Record<keyof SearchFilters, string>>;
 
-/** Current on `today`: no expiry, or expiring today or later. */
+/** Current on `today`: no expiry, or expiring today or later (program-document.ts writes currentUntil). */
 function currentOn(path: string, today: string): Query {
-  return {
-    bool: {
-      should: [
-        { bool: { must_not: { exists: { field: `${path}.expiresOn` } } } },
-        { range: { [`${path}.expiresOn`]: { gte: today } } },
-      ],
-      minimum_should_match: 1,
-    },
-  };
+  return { range: { [`${path}.currentUntil`]: { gte: today } } };
 }
 
 function currentAccreditationQuery(bodies: readonly string[], today: string): Query {
@@ -91,34 +83,45 @@ function allExcept(clauses: Map<keyof SearchFilters, Query>, excluded?: keyof Se
   return [...clauses].filter(([parameter]) => parameter !== excluded).map(([, clause]) => clause);
 }
 
+/** Where an aggregation counts: the matches, or the matches but for one filter (a disjunctive facet's own). */
+function scopeName(excluded?: keyof SearchFilters): string {
+  return excluded ? `without_${excluded}` : 'matches';
+}
+
 /**
- * Disjunctive facets: each facet counts over every filter of the query except its own, so a
- * front end can show how many programs each alternative value would add.
+ * Facets, clusters and bounds, grouped by the set of filters they count over. Disjunctive facets:
+ * each facet counts over every filter of the query except its own, so a front end can show how
+ * many programs each alternative value would add. A facet whose filter is not in the query counts
+ * over the matches themselves; all of those share one filter aggregation, because the engine
+ * evaluates a filter aggregation once per document the query collects, and evaluating the same
+ * filters once per facet was most of the cost of a search.
  */
-function facetAggregations(clauses: Map<keyof SearchFilters, Query>, today: string): Record<string, Query> {
-  const aggregations: Record<string, Query> = {};
+function scopedAggregations(criteria: SearchCriteria, clauses: Map<keyof SearchFilters, Query>): Record<string, Query> {
+  const scopes = new Map<string, { excluded?: keyof SearchFilters; aggs: Record<string, Query> }>();
+  const scope = (excluded?: keyof SearchFilters) => {
+    const name = scopeName(excluded);
+    let found = scopes.get(name);
+    if (!found) scopes.set(name, (found = { ...(excluded ? { excluded } : {}), aggs: {} }));
+    return found.aggs;
+  };
+  const ownFilterIfApplied = (filter: keyof SearchFilters) => (clauses.has(filter) ? filter : undefined);
   for (const [facet, { field, filter }] of Object.entries(FACET_FIELDS)) {
-    aggregations[facet] = {
-      filter: { bool: { filter: allExcept(clauses, filter) } },
-      aggs: { values: { terms: { field, size: 200 } } },
-    };
+    scope(ownFilterIfApplied(filter))[facet] = { terms: { field, size: 200 } };
   }
-  aggregations.accreditation = {
-    filter: { bool: { filter: allExcept(clauses, 'accreditation') } },
+  scope(ownFilterIfApplied('accreditation')).accreditation = {
+    nested: { path: 'accreditations' },
     aggs: {
-      nested: {
-        nested: { path: 'accreditations' },
-        aggs: {
-          current: {
-            filter: currentOn('accreditations', today),
-            // Count programs, not accreditation entries: one program may list a body twice.
-            aggs: { values: { terms: { field: 'accreditations.body', size: 20 }, aggs: { programs: { reverse_nested: {} } } } },
-          },
-        },
+      current: {
+        filter: currentOn('accreditations', criteria.today),
+        // Count programs, not accreditation entries: one program may list a body twice.
+        aggs: { values: { terms: { field: 'accreditations.body', size: 20 }, aggs: { programs: { reverse_nested: {} } } } },
       },
     },
   };
-  return aggregations;
+  Object.assign(scope(), mapAggregations(criteria));
+  return Object.fromEntries(
+    [...scopes].map(([name, { excluded, aggs }]) => [name, { filter: { bool: { filter: allExcept(clauses, excluded) } }, aggs }]),
+  );
 }
 
 function sortClauses(criteria: SearchCriteria): Query[] {
@@ -175,18 +178,24 @@ function placeClauses(criteria: SearchCriteria): Query[] {
   }
   if (criteria.bbox) {
     const { west, south, east, north } = criteria.bbox;
-    // west > east crosses the antimeridian, which the engine handles as such.
-    clauses.push({ geo_bounding_box: { location: { top_left: { lat: north, lon: west }, bottom_right: { lat: south, lon: east } } } });
+    // west > east crosses the antimeridian, which the engine handles as such. A box without
+    // height or width (south = north, west = east) is refused by the engine ("top cannot be the
+    // same as bottom"): it is searched a hair larger, far below the 4e-8 degrees to which the
+    // engine stores points.
+    const [top, bottom] = north !== south ? [north, south] : north < 90 ? [north + HAIR_DEGREES, south] : [north, south - HAIR_DEGREES];
+    const [left, right] = west !== east ? [west, east] : east < 180 ? [west, east + HAIR_DEGREES] : [west - HAIR_DEGREES, east];
+    clauses.push({ geo_bounding_box: { location: { top_left: { lat: top, lon: left }, bottom_right: { lat: bottom, lon: right } } } });
   }
   return clauses;
 }
 
+const HAIR_DEGREES = 1e-9;
+
 /**
- * Clusters and bounds over every match: a filter aggregation applying the post_filter clauses
- * (the query already applies the place), around a geotile grid sized so no tile is dropped.
+ * Clusters and bounds over every match (they sit in the scope of all filters; the query already
+ * applies the place), the grid sized so no tile is dropped.
  */
-function mapAggregations(criteria: SearchCriteria, clauses: Map<keyof SearchFilters, Query>): Record<string, Query> {
-  if (criteria.clusters === undefined && !criteria.bounds) return {};
+function mapAggregations(criteria: SearchCriteria): Record<string, Query> {
   const aggs: Record<string, Query> = {};
   if (criteria.clusters !== undefined) {
     const size = tilesCovering(criteria, criteria.clusters);
@@ -196,7 +205,7 @@ function mapAggregations(criteria: SearchCriteria, clauses: Map<keyof SearchFilt
     };
   }
   if (criteria.bounds) aggs.bounds = { geo_bounds: { field: 'location', wrap_longitude: true } };
-  return { map: { filter: { bool: { filter: allExcept(clauses) } }, aggs } };
+  return aggs;
 }
 
 export function buildSearchBody(criteria: SearchCriteria, searchAfter?: unknown[]): Query {
@@ -225,7 +234,7 @@ export function buildSearchBody(criteria: SearchCriteria, searchAfter?: unknown[
     query: { bool: { filter: base, must } },
     // Filters go in post_filter so the facet aggregations can each leave their own one out.
     post_filter: { bool: { filter: allExcept(clauses) } },
-    aggs: { ...facetAggregations(clauses, criteria.today), ...mapAggregations(criteria, clauses) },
+    aggs: scopedAggregations(criteria, clauses),
     sort: sortClauses(criteria),
     ...(searchAfter ? { search_after: searchAfter } : {}),
   };

@@ -3,6 +3,7 @@ import type { Identity } from '../../domain/identity';
 import { archivedListing, type Listing } from '../../domain/listing';
 import { ownedListing, requireNotArchived, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
+import { releaseReviewCapacity } from './review-capacity';
 
 /** Archiving takes the listing out of search and out of the review queue; its history stays. */
 export async function archiveListing(
@@ -16,7 +17,10 @@ export async function archiveListing(
   requireRevision(listing, ifMatch);
   const now = nowIso(deps);
   if (listing.programId) await archiveOwnedProgram(listing, now, deps);
-  return saveOver(listing, archivedListing(listing, now, { actor: identity.sub, role: 'provider' }), deps);
+  const archived = archivedListing(listing, now, { actor: identity.sub, role: 'provider' });
+  const saved = await saveOver(listing, archived, deps);
+  if (listing.status === 'pending_review') await releaseReviewCapacity(archived, deps);
+  return saved;
 }
 
 /**

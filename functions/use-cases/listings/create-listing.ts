@@ -4,8 +4,9 @@ import { ConflictError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { changedFields, toListingView, type Listing, type ListingView } from '../../domain/listing';
 import { likelyDuplicateOf } from './likely-duplicate';
-import { etagOf, requirePendingCapacity } from './listing-access';
+import { etagOf } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
+import { abandonReviewHold, reserveReviewCapacity } from './review-capacity';
 import { validateSubmission } from './validate-submission';
 
 export interface CreatedListing {
@@ -37,30 +38,35 @@ export async function createListing(
     if (replay) return replay;
   }
   const pending = validateSubmission(body, deps.zips);
-  await requirePendingCapacity(identity.sub, deps);
-  const duplicateOf = await likelyDuplicateOf(id, pending, deps);
-  const now = nowIso(deps);
-  const listing: Listing = {
-    id,
-    ownerId: identity.sub,
-    status: 'pending_review',
-    pending,
-    ...(duplicateOf && { likelyDuplicateOf: duplicateOf }),
-    revision: 1,
-    submittedAt: now,
-    createdAt: now,
-    updatedAt: now,
-    history: [{ at: now, actor: identity.sub, role: 'provider', action: 'created', changes: changedFields(undefined, pending) }],
-  };
-  const view = toListingView(listing);
-  if (idempotencyKey) listing.idempotency = { key: idempotencyKey, requestHash, response: JSON.stringify(view) };
-  if (!(await deps.listings.save(listing, 'absent'))) {
+  const hold = await reserveReviewCapacity(identity.sub, id, 1, deps);
+  let created: Listing | undefined;
+  try {
+    const duplicateOf = await likelyDuplicateOf(id, pending, deps);
+    const now = nowIso(deps);
+    const listing: Listing = {
+      id,
+      ownerId: identity.sub,
+      status: 'pending_review',
+      pending,
+      ...(duplicateOf && { likelyDuplicateOf: duplicateOf }),
+      revision: 1,
+      submittedAt: now,
+      createdAt: now,
+      updatedAt: now,
+      history: [{ at: now, actor: identity.sub, role: 'provider', action: 'created', changes: changedFields(undefined, pending) }],
+    };
+    if (idempotencyKey) listing.idempotency = { key: idempotencyKey, requestHash, response: JSON.stringify(toListingView(listing)) };
+    if (await deps.listings.save(listing, 'absent')) created = listing;
+  } finally {
+    if (!created) await abandonReviewHold(hold, deps, { exclusive: !idempotencyKey });
+  }
+  if (!created) {
     // A concurrent attempt with the same key won the race: answer as its retry.
     const replay = idempotencyKey ? await replayOf(id, idempotencyKey, requestHash, deps) : undefined;
     if (replay) return replay;
     throw new ConflictError('The listing could not be created; retry the request');
   }
-  return { listing: view, replayed: false, etag: etagOf(listing) };
+  return { listing: toListingView(created), replayed: false, etag: etagOf(created) };
 }
 
 async function replayOf(id: string, key: string, requestHash: string, deps: ListingDependencies): Promise<CreatedListing | undefined> {

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, RateLimitedError } from '../../domain/errors';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { toListingView, type Listing, type ListingView } from '../../domain/listing';
 import type { ListingDependencies } from './listing-dependencies';
@@ -42,13 +42,6 @@ export function requireRevision(listing: Listing, ifMatch: string | undefined): 
 }
 
 export const etagOf = (listing: Pick<Listing, 'revision'>) => `"${listing.revision}"`;
-
-export async function requirePendingCapacity(ownerId: string, deps: ListingDependencies): Promise<void> {
-  const pending = await deps.listings.countPendingByOwner(ownerId);
-  if (pending >= deps.maxPendingPerProvider) {
-    throw new RateLimitedError(`At most ${deps.maxPendingPerProvider} listings may wait for review at once; wait for a review first`);
-  }
-}
 
 /** What a write answers with: the listing as its owner and reviewers see it, and its new ETag. */
 export interface SavedListing {

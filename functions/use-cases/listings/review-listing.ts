@@ -5,6 +5,7 @@ import { changedFields, PROVIDER_SOURCE, type Listing, type ListingVersion } fro
 import type { Program } from '../../domain/program';
 import { readableListing, requireReviewer, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
+import { releaseReviewCapacity } from './review-capacity';
 
 /** The listing a reviewer acts on, as read, with the version waiting for review. */
 async function underReview(
@@ -62,7 +63,14 @@ export async function approveListing(
       { at: now, actor: identity.sub, role: 'reviewer', action: 'approved', changes: changedFields(listing.live, pending) },
     ],
   };
-  return saveOver(listing, next, deps);
+  return leaveReview(listing, next, deps);
+}
+
+/** Saves a reviewer's decision over the listing as read, then gives back the review capacity it held. */
+async function leaveReview(listing: Listing, next: Listing, deps: ListingDependencies): Promise<SavedListing> {
+  const saved = await saveOver(listing, next, deps);
+  await releaseReviewCapacity(next, deps);
+  return saved;
 }
 
 /**
@@ -118,5 +126,5 @@ export async function rejectListing(
     updatedAt: now,
     history: [...listing.history, { at: now, actor: identity.sub, role: 'reviewer', action: 'rejected', note: reason }],
   };
-  return saveOver(listing, next, deps);
+  return leaveReview(listing, next, deps);
 }

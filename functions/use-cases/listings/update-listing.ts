@@ -1,8 +1,9 @@
 import type { Identity } from '../../domain/identity';
-import { changedFields, type Listing } from '../../domain/listing';
+import { changedFields, type Listing, type ListingVersion } from '../../domain/listing';
 import { likelyDuplicateOf } from './likely-duplicate';
-import { ownedListing, requireNotArchived, requirePendingCapacity, requireRevision, saveOver, type SavedListing } from './listing-access';
+import { ownedListing, requireNotArchived, requireRevision, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
+import { abandonReviewHold, reserveReviewCapacity } from './review-capacity';
 import { validateSubmission } from './validate-submission';
 
 /**
@@ -20,7 +21,17 @@ export async function updateListing(
   requireNotArchived(listing);
   requireRevision(listing, ifMatch);
   const pending = validateSubmission(body, deps.zips);
-  if (!listing.pending) await requirePendingCapacity(identity.sub, deps);
+  // An edit of a listing already in review keeps its place; any other puts it in review and takes one.
+  const hold = listing.pending ? undefined : await reserveReviewCapacity(identity.sub, listing.id, listing.revision + 1, deps);
+  try {
+    return await saveEdit(identity, listing, pending, deps);
+  } catch (error) {
+    if (hold) await abandonReviewHold(hold, deps, { exclusive: false });
+    throw error;
+  }
+}
+
+async function saveEdit(identity: Identity, listing: Listing, pending: ListingVersion, deps: ListingDependencies): Promise<SavedListing> {
   // A claimed program's listing is that program: only a listing of its own is checked, afresh with every edit.
   const duplicateOf = listing.programId ? listing.likelyDuplicateOf : await likelyDuplicateOf(listing.id, pending, deps);
   const now = nowIso(deps);

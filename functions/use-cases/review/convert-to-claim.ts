@@ -4,6 +4,7 @@ import type { Identity } from '../../domain/identity';
 import { archivedListing, type Listing } from '../../domain/listing';
 import { requireReviewer, requireRevision } from '../listings/listing-access';
 import { nowIso, type ListingDependencies } from '../listings/listing-dependencies';
+import { releaseReviewCapacity } from '../listings/review-capacity';
 
 const conflict = (message: string, detail: string) => new ConflictError(message, [{ path: 'id', message: detail }]);
 
@@ -44,6 +45,7 @@ export async function convertToClaim(identity: Identity, id: string, ifMatch: st
     // The claim stands; converting again finds it and archives the listing as it is then.
     throw new PreconditionFailedError(`Listing ${id} changed while it was converted; convert it again`, [{ path: 'id', message: 'changed meanwhile' }]);
   }
+  await releaseReviewCapacity(archived, deps);
   return toClaimView(claim);
 }
 

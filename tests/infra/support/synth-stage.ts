@@ -14,6 +14,7 @@ export interface SynthesizedStage {
   readonly assembly: CloudAssembly;
   readonly stateful: Template;
   readonly api: Template;
+  readonly edge: Template;
 }
 
 /** The context `cdk synth` would use (feature flags from cdk.json), so tests see the same templates. */
@@ -33,7 +34,8 @@ export function synthStage(stage: StageName): SynthesizedStage {
   const stacks = defineDirectory(app, config);
   const stateful = Template.fromStack(stacks.stateful);
   const api = Template.fromStack(stacks.api);
-  return { config, app, stacks, assembly: app.synth(), stateful, api };
+  const edge = Template.fromStack(stacks.edge);
+  return { config, app, stacks, assembly: app.synth(), stateful, api, edge };
 }
 
 export type CfnResource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string; Metadata?: Record<string, unknown> };

@@ -1,12 +1,14 @@
 import type { APIGatewayEventRequestContextJWTAuthorizer } from 'aws-lambda';
-import type { JWTPayload } from 'jose';
+import type { TokenClaims } from './bearer-token';
 
 /**
  * `requestContext.authorizer` as an HTTP API JWT authorizer hands it to a payload 2.0 integration:
- * every claim of the token, each turned into a string by API Gateway's (Go) formatting, and the
- * token's space-separated `scope` claim split into `scopes` (null without one, as for ID tokens).
+ * every claim turned into a string by API Gateway's (Go) formatting, and the token's
+ * space-separated `scope` split into `scopes` (null without one, as for ID tokens). Handlers were
+ * written against that shape (functions/http/identity.ts), so a token verified in the function
+ * is handed on in it too; the local adapter builds the same with this module.
  */
-export function jwtAuthorizerContext(claims: JWTPayload): APIGatewayEventRequestContextJWTAuthorizer {
+export function jwtAuthorizerContext(claims: TokenClaims): APIGatewayEventRequestContextJWTAuthorizer {
   const stringified: Record<string, string> = {};
   for (const [name, value] of Object.entries(claims)) stringified[name] = formatClaimValue(value);
   const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
@@ -14,9 +16,9 @@ export function jwtAuthorizerContext(claims: JWTPayload): APIGatewayEventRequest
 }
 
 /**
- * Go's `%v`, which is what API Gateway shows: arrays as `[a b]` (so `cognito:groups` of one
- * group arrives as "[reviewers]"), objects as `map[k:v]` with sorted keys, null as `<nil>`, numbers and booleans
- * as their JSON text. Whole-number timestamps stay digits ("1700000000"), as observed in events.
+ * Go's `%v`, which is what API Gateway shows: arrays as `[a b]` (so `cognito:groups` of one group
+ * arrives as "[reviewers]"), objects as `map[k:v]` with sorted keys, null as `<nil>`, numbers and
+ * booleans as their JSON text.
  */
 export function formatClaimValue(value: unknown): string {
   if (typeof value === 'string') return value;
