@@ -9,9 +9,10 @@ export const reconciliation = {
    * Hourly. The stream's own failures already page within minutes (failure-queue depth,
    * IteratorAge); this catches what raises no alarm: records past the stream's 24 hours, failure
    * notices nobody redrove, an indexer bug. An hour bounds how long a program can stay unfindable.
-   * Each run reads the whole table once: at the current ~19-30k items about 30k read units
-   * ($0.004) and under a minute of Lambda, so $3 a month; at 1M items ~$0.13 a run, $90 a month,
-   * where `rate(6 hours)` would be the better trade.
+   * Each run reads the whole table once (a Scan, billed per 4 KB) and about one consistent read
+   * per published document (the index pass): at the current ~19-30k items about 30k read units
+   * ($0.004) and under a minute of Lambda, so $3 a month; at 1M items ~1.5M units, $0.19 a run,
+   * $137 a month, where `rate(6 hours)` would be the better trade.
    */
   interval: Duration.hours(1),
   /**
