@@ -1,6 +1,28 @@
 import tseslint from 'typescript-eslint';
 import vitest from '@vitest/eslint-plugin';
 
+/** Files under `folder` may not import from any of `forbidden` (top-level folders of the repository). */
+function layer(folder, forbidden) {
+  return [
+    {
+      files: [`${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+                message: `${folder}/ may not import from ${forbidden.join(', ')} (layers point one way; see README, Architecture).`,
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'dist/', 'local/opensearch/target/'] },
   ...tseslint.configs.recommended,
@@ -9,6 +31,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Layers point one way: functions <- cli <- {seed, ops} <- local <- {bench, tests}. A wrong-way
+  // import would ship the local stack or a CLI inside a Lambda, or tie a CLI to the local stack.
+  ...layer('functions', ['cli', 'seed', 'ops', 'local', 'bench', 'tests', 'infra', 'scripts']),
+  ...layer('cli', ['seed', 'ops', 'local', 'bench', 'tests', 'infra']),
+  ...layer('seed', ['ops', 'local', 'bench', 'tests', 'infra']),
+  // ops/search-access reads the stages' settings (which roles map to which OpenSearch roles).
+  ...layer('ops', ['seed', 'local', 'bench', 'tests']),
+  ...layer('local', ['bench', 'tests']),
   {
     files: ['tests/**/*.ts'],
     plugins: { vitest },

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_SOURCE } from '../functions/domain/demo-source';
 import { programIdFor } from '../functions/domain/program-id';
 import { DEFAULT_DEMO_SIZE, demoProgram } from '../seed/demo/demo-programs';
-import { readStackState, resolveStackEnvironment, type StackState } from '../local/stack-state';
+import { readStackState, resolveStackEnvironment, type StackState } from '../cli/stack-state';
 import { undoOnInterrupt } from './interrupts';
 import { removeIfWeDie } from './leftovers';
 import { summarize, type LatencySummary } from './percentiles';

@@ -7,7 +7,7 @@ import { authDirectory } from './auth/settings';
 import { startDynamoDb } from './engines/dynamodb';
 import { startOpenSearch } from './engines/opensearch';
 import { startApiGatewayAdapter } from './http/api-gateway-adapter';
-import { readStackState, removeStackState, writeStackState } from './stack-state';
+import { readStackState, removeStackState, writeStackState } from '../cli/stack-state';
 import { TIMED_OUT, withTimeout } from './timeout';
 import { startChangeCaptureProxy, type DrainResult } from './stream/change-capture-proxy';
 import { DeadLetterFile } from './stream/dead-letter-file';
@@ -15,7 +15,7 @@ import { EventSourceMapping } from './stream/event-source-mapping';
 import { StreamJournal } from './stream/stream-journal';
 import type { ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
 
-export { resolveStackEnvironment } from './stack-state';
+export { resolveStackEnvironment } from '../cli/stack-state';
 
 export type SeedDataset = 'default' | 'demo';
 

@@ -6,8 +6,8 @@
  * Exit 0: printed; 2: usage or fatal error.
  */
 import { parseArgs } from 'node:util';
-import { resolveStackEnvironment } from '../local/stack-state';
-import { runCommand, UsageError } from './command-line';
+import { resolveStackEnvironment } from '../cli/stack-state';
+import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = 'usage: npm run expiring -- [--within DAYS] [--json]   (DAYS a whole number from 1 to 365, default 60)';
 

@@ -7,10 +7,10 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolveStackEnvironment } from '../local/stack-state';
+import { resolveStackEnvironment } from '../cli/stack-state';
 import { createHsdsValidator, DEFAULT_HSDS_SCHEMA_DIR, formatValidationError, type HsdsValidationError } from './validate-hsds';
 import type { HsdsSection } from '../functions/domain/hsds';
-import { runCommand, UsageError } from './command-line';
+import { runCommand, UsageError } from '../cli/command-line';
 
 const FORMATS = ['hsds'] as const;
 const USAGE = `usage: npm run export -- --format ${FORMATS.join('|')} [--out FILE] [--validate] [--schemas DIR]`;

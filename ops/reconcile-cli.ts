@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
-import { resolveStackEnvironment } from '../local/stack-state';
-import { runCommand, UsageError } from './command-line';
+import { resolveStackEnvironment } from '../cli/stack-state';
+import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = 'usage: npm run reconcile -- [--segments N] [--settle SECONDS] [--json]';
 

@@ -5,8 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { ReindexSummary } from '../functions/use-cases/reindex-programs';
-import { resolveStackEnvironment } from '../local/stack-state';
-import { runCommand, UsageError } from './command-line';
+import { resolveStackEnvironment } from '../cli/stack-state';
+import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = 'usage: npm run reindex -- [--keep-old] [--segments N] [--json]';
 

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isStageName, stageConfig, stageNames, type StageConfig } from '../infra/config/stages';
-import { runCommand, UsageError } from './command-line';
+import { runCommand, UsageError } from '../cli/command-line';
 import { callerOf, searchAccessRequests, type SecurityRequest } from './search-access';
 
 const USAGE = `usage: npm run search-access -- --stage ${stageNames.join('|')} [--print --account ID --region REGION] [--json]

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileImportSummary } from './import-file';
-import { resolveStackEnvironment } from '../local/stack-state';
+import { resolveStackEnvironment } from '../cli/stack-state';
 import type { ByteCounter } from '../functions/imports/counted-read-stream';
 import {
   DEFAULT_SOURCE,
@@ -23,7 +23,7 @@ import {
 } from '../functions/imports/import-formats';
 import { progressReporter } from './import-progress';
 import { buildImportReport, writeImportReport } from './import-report';
-import { runCommand, UsageError } from '../ops/command-line';
+import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = [
   `usage: npm run import -- FILE... [--format ${IMPORT_FORMATS.join('|')}] [--coordinates FILE...] [--as-of YYYY-MM-DD]`,

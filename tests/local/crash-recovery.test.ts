@@ -9,7 +9,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../functions/domain/program';
 import { launchDynalite } from '../../local/engines/dynamodb';
-import { readStackState, type StackState } from '../../local/stack-state';
+import { readStackState, type StackState } from '../../cli/stack-state';
 import { writeDemoNdjson } from '../../seed/demo/seed-demo';
 
 // `npm start` in a child process of its own on a temporary DATA_DIR, killed with SIGKILL to its

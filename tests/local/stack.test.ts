@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStack } from '../../local/stack';
-import { resolveStackEnvironment, stackStateFile, writeStackState, type StackState } from '../../local/stack-state';
+import { resolveStackEnvironment, stackStateFile, writeStackState, type StackState } from '../../cli/stack-state';
 import { standInApplication } from './fixtures/stand-in-application';
 
 // The stack as `npm start` composes it, around a stand-in application. The engines are the

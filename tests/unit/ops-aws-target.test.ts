@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { directoryFunctions } from '../../infra/config/functions';
 import { openSearchCapabilityDefinitions } from '../../infra/config/search-access';
 import { stageConfig } from '../../infra/config/stages';
-import { deployedStageEnvironment, resolveStackEnvironment } from '../../local/stack-state';
+import { deployedStageEnvironment, resolveStackEnvironment } from '../../cli/stack-state';
 import { auditConfiguration, callerOf, searchAccessRequests } from '../../ops/search-access';
 
 const emptyDataDir = mkdtempSync(path.join(tmpdir(), 'ops-target-'));
