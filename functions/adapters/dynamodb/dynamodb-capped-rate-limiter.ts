@@ -1,10 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateLimiter, RateLimitHit } from '../../ports/rate-limiter';
 import { isConditionFailure } from './condition-failure';
-import { RATE_LIMIT_EXPIRY_ATTRIBUTE, rateLimitKey } from './dynamodb-rate-limiter';
-
-/** Counters outlive their window a little, so a late hit never recreates an expired one mid-window. */
-const EXPIRY_GRACE_SECONDS = 60;
+import { counterWindow, incrementCounter } from './dynamodb-rate-limiter';
 
 /** The one DynamoDB call this limiter makes; the document client in AWS, a fake in tests. */
 export interface CounterClient {
@@ -28,26 +25,13 @@ export class DynamoDbCappedRateLimiter implements RateLimiter {
   ) {}
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitHit> {
-    const now = this.nowMs() / 1000;
-    const windowStart = Math.floor(now / windowSeconds) * windowSeconds;
-    const windowEnd = windowStart + windowSeconds;
-    const retryAfterSeconds = Math.max(1, Math.ceil(windowEnd - now));
+    const window = counterWindow(this.nowMs(), windowSeconds);
     try {
-      const response = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: rateLimitKey(key, windowStart),
-          UpdateExpression: 'ADD #count :one SET #kind = :kind, #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-          ExpressionAttributeNames: { '#count': 'count', '#kind': 'kind', '#expiresAt': RATE_LIMIT_EXPIRY_ATTRIBUTE },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':kind': 'rate_limit', ':expiresAt': windowEnd + EXPIRY_GRACE_SECONDS },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return { allowed: true, count: Number(response.Attributes?.count ?? 1), retryAfterSeconds };
+      const response = await this.client.send(incrementCounter(this.tableName, key, window, limit));
+      return { allowed: true, count: Number(response.Attributes?.count ?? 1), retryAfterSeconds: window.retryAfterSeconds };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      return { allowed: false, count: limit, retryAfterSeconds };
+      return { allowed: false, count: limit, retryAfterSeconds: window.retryAfterSeconds };
     }
   }
 }
