@@ -99,7 +99,7 @@ export async function startChangeCaptureProxy(options: ChangeCaptureProxyOptions
     let response: UpstreamResponse;
     try {
       response = CAPTURED_OPERATIONS.has(operation)
-        ? await capture.capture(operation, body.toString('utf8'), () => forward(incoming, body))
+        ? await capture.capture(operation, body.toString('utf8'), (replaced) => forward(incoming, replaced === undefined ? body : Buffer.from(replaced)))
         : await forward(incoming, body);
     } catch (error) {
       log(`[stream] ${operation || incoming.method} failed in the proxy: ${String(error)}`);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { crc32 } from 'node:zlib';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { itemIdentity, pickKey, type Item } from './attribute-values';
 import { DynamoDbCallError, type DynamoDbJsonClient } from './dynamodb-json-client';
@@ -35,7 +36,9 @@ interface WriteRequest {
  * Per item: lock, read the old image (consistent), forward the write, then take the new image
  * from the put item or read it back after an update, and queue the record (journaled, where the
  * mapping has a journal) before the client sees the answer, so a client that got its answer can
- * rely on its record being captured.
+ * rely on its record being captured. A single PutItem or DeleteItem is forwarded with
+ * `ReturnValues: ALL_OLD` instead, so the write itself returns the old image: one call to the
+ * server instead of two for the conditional puts that imports and listings make one item at a time.
  */
 export class WriteCapture {
   private readonly lock = new KeyedLock();
@@ -50,7 +53,8 @@ export class WriteCapture {
     },
   ) {}
 
-  async capture(operation: string, requestBody: string, forward: () => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+  /** `forward` sends the request upstream, with `body` in place of the client's when given. */
+  async capture(operation: string, requestBody: string, forward: (body?: string) => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
     let input: unknown;
     try {
       input = JSON.parse(requestBody);
@@ -75,6 +79,9 @@ export class WriteCapture {
       if (Object.keys(key).length !== description.keyNames.length) return this.forwardUncaptured(operation, forward);
       writes.push({ ...write, key, identity: itemIdentity(write.tableName, key), description });
     }
+
+    const single = writes.length === 1 && (operation === 'PutItem' || operation === 'DeleteItem') ? writes[0] : undefined;
+    if (single) return this.lock.withKeys([single.identity], () => this.captureReturningOldImage(single, input as Record<string, unknown>, forward));
 
     return this.lock.withKeys(
       writes.map((write) => write.identity),
@@ -110,6 +117,28 @@ export class WriteCapture {
         return response;
       },
     );
+  }
+
+  private async captureReturningOldImage(
+    write: KeyedWrite,
+    input: Record<string, unknown>,
+    forward: (body?: string) => Promise<UpstreamResponse>,
+  ): Promise<UpstreamResponse> {
+    const response = await forward(JSON.stringify({ ...input, ReturnValues: 'ALL_OLD' }));
+    if (response.statusCode !== 200) return response;
+    const output = JSON.parse(response.body.toString('utf8')) as { Attributes?: Item } & Record<string, unknown>;
+    const record = this.deps.records.toRecord({
+      keys: write.key,
+      oldImage: output.Attributes,
+      newImage: write.action === 'put' ? write.item : undefined,
+      streamArn: write.description.streamArn,
+    });
+    if (record) await this.deps.streams.get(write.tableName)?.append([record]);
+    // The client hears what it asked for: without ALL_OLD of its own, no Attributes.
+    if (input.ReturnValues === 'ALL_OLD' || output.Attributes === undefined) return response;
+    const { Attributes: _oldImage, ...asked } = output;
+    const body = Buffer.from(JSON.stringify(asked));
+    return { ...response, body, headers: { ...response.headers, 'x-amz-crc32': String(crc32(body)) } };
   }
 
   private async forwardUncaptured(operation: string, forward: () => Promise<UpstreamResponse>): Promise<UpstreamResponse> {

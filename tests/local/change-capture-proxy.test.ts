@@ -176,6 +176,26 @@ describe('change-capture proxy', () => {
     expect(await rig.takeRecords()).toEqual([]);
   });
 
+  it('reads the old image of a single put or delete through the write itself, and answers only what the client asked for', async () => {
+    await rig.client.send(new PutItemCommand({ TableName: STREAMED, Item: { ...key('asked'), v: { N: '1' } } }));
+    const replaced = await rig.client.send(new PutItemCommand({ TableName: STREAMED, Item: { ...key('asked'), v: { N: '2' } } }));
+    const replacedAsked = await rig.client.send(
+      new PutItemCommand({ TableName: STREAMED, Item: { ...key('asked'), v: { N: '3' } }, ReturnValues: 'ALL_OLD' }),
+    );
+    const deleted = await rig.client.send(new DeleteItemCommand({ TableName: STREAMED, Key: key('asked') }));
+    const records = await rig.takeRecords();
+
+    expect(replaced.Attributes).toBeUndefined();
+    expect(replacedAsked.Attributes).toEqual({ ...key('asked'), v: { N: '2' } });
+    expect(deleted.Attributes).toBeUndefined();
+    expect(records.map((record) => [record.eventName, record.dynamodb?.OldImage?.v?.N, record.dynamodb?.NewImage?.v?.N])).toEqual([
+      ['INSERT', undefined, '1'],
+      ['MODIFY', '1', '2'],
+      ['MODIFY', '2', '3'],
+      ['REMOVE', '3', undefined],
+    ]);
+  });
+
   it('turns BatchWriteItem into one record per changed item, in request order, for streamed tables only', async () => {
     await rig.client.send(new PutItemCommand({ TableName: STREAMED, Item: { ...key('batch-a'), v: { N: '1' } } }));
     await rig.client.send(new PutItemCommand({ TableName: STREAMED, Item: { ...key('batch-b'), v: { N: '1' } } }));
