@@ -1,7 +1,12 @@
 import tseslint from 'typescript-eslint';
 import vitest from '@vitest/eslint-plugin';
 
-/** Files under `folder` may not import from any of `forbidden` (top-level folders of the repository). */
+const FUNCTIONS_MAY_NOT_IMPORT = ['cli', 'seed', 'ops', 'local', 'bench', 'tests', 'infra', 'scripts'];
+
+/**
+ * Files under `folder` may not import from any of `forbidden` (folders reached by `../`: top-level
+ * folders of the repository, or, for a folder inside functions/, its siblings).
+ */
 function layer(folder, forbidden) {
   return [
     {
@@ -33,7 +38,10 @@ export default tseslint.config(
   },
   // Layers point one way: functions <- cli <- {seed, ops} <- local <- {bench, tests}. A wrong-way
   // import would ship the local stack or a CLI inside a Lambda, or tie a CLI to the local stack.
-  ...layer('functions', ['cli', 'seed', 'ops', 'local', 'bench', 'tests', 'infra', 'scripts']),
+  ...layer('functions', FUNCTIONS_MAY_NOT_IMPORT),
+  // Inside functions/, the core (domain, ports, use cases) knows nothing of Lambda, HTTP, the SDKs
+  // or configuration: those reach it through ports, wired by the handlers.
+  ...layer('functions/{domain,ports,use-cases}', [...FUNCTIONS_MAY_NOT_IMPORT, 'adapters', 'handlers', 'http', 'config', 'observability']),
   ...layer('cli', ['seed', 'ops', 'local', 'bench', 'tests', 'infra']),
   ...layer('seed', ['ops', 'local', 'bench', 'tests', 'infra']),
   // ops/search-access reads the stages' settings (which roles map to which OpenSearch roles).

@@ -1,24 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProgramStore } from '../ports/program-store';
 import type { IndexChange, IndexChangeOutcome } from '../ports/search-index';
+import type { SearchIndexAdmin } from '../ports/search-index-admin';
 import { scanInParallel } from './scan-in-parallel';
-
-/** The search engine's index lifecycle, as a reindex needs it; every name is a concrete index. */
-export interface SearchIndexAdmin {
-  /** The indices the search alias points at now. */
-  current(): Promise<string[]>;
-  /** A new empty index with the current mapping, tuned for bulk loading. */
-  createBulkLoadIndex(): Promise<string>;
-  apply(index: string, changes: IndexChange[]): Promise<IndexChangeOutcome[]>;
-  /** Back to serving settings, refreshed: every loaded document is searchable. */
-  finishBulkLoad(index: string): Promise<void>;
-  count(index: string): Promise<number>;
-  /** Makes everything applied so far searchable. */
-  refresh(index: string): Promise<void>;
-  /** Moves the alias from `from` to `to` atomically. */
-  swap(from: readonly string[], to: string): Promise<void>;
-  delete(index: string): Promise<void>;
-}
 
 export interface ReindexDependencies {
   store: Pick<ProgramStore, 'scanIndexSource'>;

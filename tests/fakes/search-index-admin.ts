@@ -1,5 +1,5 @@
 import type { IndexChange, IndexChangeOutcome } from '../../functions/ports/search-index';
-import type { SearchIndexAdmin } from '../../functions/use-cases/reindex-programs';
+import type { SearchIndexAdmin } from '../../functions/ports/search-index-admin';
 import { MemorySearchIndex } from './search-index';
 
 /**

@@ -13,7 +13,10 @@ import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { zipDirectory } from '../../functions/geo/zip-table';
-import { createImportFromS3Handler, importFormatForKey, type ImportReport } from '../../functions/handlers/import-from-s3';
+import { s3UploadedObjects } from '../../functions/adapters/s3/import-objects';
+import { createImportFromS3Handler } from '../../functions/handlers/import-from-s3';
+import { importFormatForKey } from '../../functions/imports/import-object-keys';
+import type { ImportReport } from '../../functions/use-cases/import-uploaded-objects';
 import { uploadForAwsImport } from '../../seed/aws-target';
 import { demoPrograms } from '../../seed/demo/demo-programs';
 import { api } from '../support/http';
@@ -138,7 +141,7 @@ let handler: ReturnType<typeof createImportFromS3Handler>;
 beforeAll(async () => {
   await fakeS3.start();
   const s3 = fakeS3.client();
-  handler = createImportFromS3Handler(() => ({ s3, imports: { store, zips: zipDirectory }, tempDirectory: directory }));
+  handler = createImportFromS3Handler(() => ({ uploads: s3UploadedObjects(s3, directory), imports: { store, zips: zipDirectory } }));
 });
 afterAll(async () => {
   await fakeS3.stop();

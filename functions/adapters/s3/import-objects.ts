@@ -5,38 +5,14 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-
-/** Where uploads that should be imported go; the bucket notifies the importer for this prefix only. */
-export const IMPORTS_PREFIX = 'imports/';
-/** Where the importer writes; outside IMPORTS_PREFIX so a report never triggers another import. */
-export const REPORTS_PREFIX = 'reports/';
-
-export function reportKeyFor(importKey: string): string {
-  return `${REPORTS_PREFIX}${importKey}.report.json`;
-}
-
-export interface ObjectRef {
-  bucket: string;
-  key: string;
-  /** Set on versioned buckets: the import reads exactly the version that triggered it. */
-  versionId?: string;
-}
-
-export interface DownloadedObject {
-  filePath: string;
-  bytes: number;
-  /** User metadata of the object (x-amz-meta-*), lower-cased keys. */
-  metadata: Record<string, string>;
-  /** Removes the temporary copy; safe to call more than once. */
-  remove: () => Promise<void>;
-}
+import type { StagedObject, UploadedObject, UploadedObjects } from '../../ports/uploaded-objects';
 
 /**
  * Streams an object to a file in the temp directory. The row readers take a path (CSV parsing
  * and line numbering live there), and streaming keeps memory flat whatever the object's size;
  * the function's ephemeral storage bounds how large an import can be instead.
  */
-export async function downloadObject(s3: S3Client, object: ObjectRef, directory = tmpdir()): Promise<DownloadedObject> {
+export async function downloadObject(s3: S3Client, object: UploadedObject, directory = tmpdir()): Promise<StagedObject> {
   const workDir = await mkdtemp(path.join(directory, 'import-'));
   const remove = () => rm(workDir, { recursive: true, force: true });
   try {
@@ -72,4 +48,12 @@ export async function putJsonObject(s3: S3Client, bucket: string, key: string, b
  */
 export function decodeNotificationKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/** The uploads port over S3, staging objects in `directory` (Lambda's ephemeral storage by default). */
+export function s3UploadedObjects(s3: S3Client, directory?: string): UploadedObjects {
+  return {
+    stage: (object) => downloadObject(s3, object, directory),
+    writeJson: (bucket, key, body) => putJsonObject(s3, bucket, key, body),
+  };
 }
