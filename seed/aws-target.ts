@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { IMPORTS_PREFIX, reportKeyFor } from '../functions/imports/import-object-keys';
+import { IMPORTS_PREFIX, reportKeyFor } from '../functions/imports/import-bucket-keys';
 import type { ImportFormat } from '../functions/imports/import-formats';
 
 export interface AwsImportUpload {

@@ -5,11 +5,32 @@ export interface ErrorDetail {
 }
 
 /**
+ * Every error code the contract names (CONTRACT.md, errors), defined once. The HTTP edge maps each
+ * to its status in a record keyed by this type, so a new code without a status is a compile error
+ * there rather than a 500 at run time.
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unknown_zip',
+  'unknown_place',
+  'ambiguous_place',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'precondition_failed',
+  'payload_too_large',
+  'rate_limited',
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
  * The small hierarchy of errors the domain may raise. Each carries the contract's error code;
  * the HTTP edge (functions/http/error-response.ts) is the only place that maps them to statuses.
  */
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],

@@ -1,13 +1,5 @@
+import { IMPORTS_PREFIX } from './import-bucket-keys';
 import { isProgramFormat, PROGRAM_FORMATS, type ProgramFormat } from './import-formats';
-
-/** Where uploads that should be imported go; the bucket notifies the importer for this prefix only. */
-export const IMPORTS_PREFIX = 'imports/';
-/** Where the importer writes; outside IMPORTS_PREFIX so a report never triggers another import. */
-export const REPORTS_PREFIX = 'reports/';
-
-export function reportKeyFor(importKey: string): string {
-  return `${REPORTS_PREFIX}${importKey}.report.json`;
-}
 
 /**
  * Only extensions that can mean one format. A `.csv` could be a native CSV, a National Directory

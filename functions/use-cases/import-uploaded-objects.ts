@@ -1,6 +1,7 @@
 import { DEMO_REFUSAL, DEMO_SOURCE } from '../domain/demo-source';
 import { DEFAULT_SOURCE, readImportRows, type ProgramFormat } from '../imports/import-formats';
-import { importFormatForKey, KEY_FORMAT_HELP, reportKeyFor } from '../imports/import-object-keys';
+import { reportKeyFor } from '../imports/import-bucket-keys';
+import { importFormatForKey, KEY_FORMAT_HELP } from '../imports/import-object-keys';
 import type { UploadedObject, UploadedObjects } from '../ports/uploaded-objects';
 import { importPrograms, type ImportDependencies, type ImportSummary } from './import-programs';
 

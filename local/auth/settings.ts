@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { REVIEWERS_GROUP } from '../../functions/domain/identity';
 
 /**
  * The local counterpart of the Cognito user pool and its app client: what the local identity
@@ -10,7 +11,7 @@ export const localIdentityProvider = {
   audience: 'iop-directory',
   // Cognito signs with RS256 and API Gateway's JWT authorizers accept only RSA signatures.
   algorithm: 'RS256',
-  reviewersGroup: 'reviewers',
+  reviewersGroup: REVIEWERS_GROUP,
   defaultExpiresIn: '1h',
 } as const;
 
