@@ -11,6 +11,8 @@ const DATA_TESTS = [
   'tests/unit/place-directory.test.ts',
   'tests/unit/zip-table.test.ts',
   'tests/unit/demo-programs.test.ts',
+  // Bundles every Lambda function with esbuild, as deployment does, to hold each to its budget.
+  'tests/unit/bundle-budgets.test.ts',
 ];
 
 /**

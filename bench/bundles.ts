@@ -1,20 +1,29 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { GEO_DATA_FILES } from '../functions/geo/geo-data-file';
+import { directoryFunctionNames } from '../infra/config/functions';
+import { functionDefinitionOf, userPoolTriggerNames, type StageFunctionName } from '../infra/config/user-pool-triggers';
 import { undoOnInterrupt } from './interrupts';
 import { removeIfWeDie } from './leftovers';
 import { median } from './percentiles';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** Every function of a stage (the API stack's and the user pool's triggers) and its handler file. */
+export const FUNCTION_ENTRIES = Object.fromEntries(
+  [...directoryFunctionNames, ...userPoolTriggerNames].map((name) => [name, `functions/handlers/${functionDefinitionOf(name).entry}.ts`]),
+) as Record<StageFunctionName, string>;
+
+/** The functions the bench also loads: the public read path, the indexer and the document. */
 export const LAMBDA_ENTRIES = {
-  'search-programs': 'functions/handlers/search-programs.ts',
-  'get-program': 'functions/handlers/get-program.ts',
-  'index-stream': 'functions/handlers/index-stream.ts',
-  'openapi-document': 'functions/handlers/openapi-document.ts',
+  'search-programs': FUNCTION_ENTRIES['search-programs'],
+  'get-program': FUNCTION_ENTRIES['get-program'],
+  'index-stream': FUNCTION_ENTRIES['index-stream'],
+  'openapi-document': FUNCTION_ENTRIES['openapi-document'],
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;
 
@@ -54,6 +63,32 @@ const LAMBDA_ENV = {
   PROGRAMS_TABLE: 'iop-programs',
 };
 
+/** esbuild's options for one function's bundle, as NodejsFunction sets them (see REQUIRE_SHIM). */
+export const LAMBDA_BUILD_OPTIONS = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  external: EXTERNAL_MODULES,
+  sourcemap: 'external',
+  banner: { js: REQUIRE_SHIM },
+  metafile: true,
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/**
+ * Puts the data files a bundle reads (functions/geo/geo-data-file.ts) beside it, as bundling does
+ * for a deployed function: each file the bundle names (infra/constructs/directory-function.ts).
+ */
+export async function copyDataFiles(outfile: string): Promise<void> {
+  const code = await readFile(outfile, 'utf8');
+  for (const name of GEO_DATA_FILES.filter((file) => code.includes(file))) {
+    await copyFile(join(ROOT, 'functions', 'geo', name), join(dirname(outfile), name));
+  }
+}
+
 const LOAD_SCRIPT = 'const t=performance.now();await import(process.env.BENCH_BUNDLE_URL);console.log(performance.now()-t)';
 
 export async function measureBundles(options: { loadRuns: number; log: (line: string) => void }): Promise<BundleFigures[]> {
@@ -69,21 +104,8 @@ export async function measureBundles(options: { loadRuns: number; log: (line: st
     const figures: BundleFigures[] = [];
     for (const [name, entry] of Object.entries(LAMBDA_ENTRIES) as [LambdaName, string][]) {
       const outfile = join(outDir, name, 'index.mjs');
-      const result = await build({
-        entryPoints: [resolve(ROOT, entry)],
-        outfile,
-        bundle: true,
-        minify: true,
-        platform: 'node',
-        target: 'node24',
-        format: 'esm',
-        mainFields: ['module', 'main'],
-        external: EXTERNAL_MODULES,
-        sourcemap: 'external',
-        banner: { js: REQUIRE_SHIM },
-        metafile: true,
-        logLevel: 'silent',
-      });
+      const result = await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [resolve(ROOT, entry)], outfile });
+      await copyDataFiles(outfile);
       const { size } = await stat(outfile);
       const loadRunsMs: number[] = [];
       for (let run = 0; run < options.loadRuns; run++) loadRunsMs.push(await loadInFreshProcess(outfile));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -105,6 +106,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   environment.setDefault('AWS_ACCESS_KEY_ID', 'local');
   environment.setDefault('AWS_SECRET_ACCESS_KEY', 'local');
   environment.setDefault('OPENSEARCH_AUTH', 'none');
+  // Cursors are sealed with this key (functions/config/cursor-config.ts); one per run is enough,
+  // as a restart only sends a client following an old cursor back to the first page.
+  environment.setDefault('CURSOR_SIGNING_KEY', randomBytes(32).toString('base64url'));
   const table = environment.set('PROGRAMS_TABLE', options.table ?? process.env.PROGRAMS_TABLE ?? 'iop-programs');
   const alias = environment.set('SEARCH_INDEX_ALIAS', options.alias ?? process.env.SEARCH_INDEX_ALIAS ?? 'programs');
 

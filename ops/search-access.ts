@@ -1,4 +1,5 @@
-import { functionRoleArn, functionsWithCapability } from '../infra/config/functions';
+import { functionRoleArn } from '../infra/config/function-roles';
+import { functionsWithCapability } from '../infra/config/functions';
 import { openSearchCapabilities, openSearchCapabilityDefinitions, securityRoleName, type OpenSearchCapability } from '../infra/config/search-access';
 import type { StageConfig } from '../infra/config/stages';
 

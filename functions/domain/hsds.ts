@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import ISO6391 from 'iso-639-1';
-import { toPublicProgram, type Program, type PublicProgram, type Session } from './program';
+import type { Program, Session } from './program';
+import { toPublicProgram, type PublicProgram } from './public-view';
 import {
   ACCREDITATION_BODIES,
   AGE_GROUPS,

@@ -1,5 +1,6 @@
 import { sameContent } from './content-hash';
 import type { GeoPoint, Program, ProgramRecord } from './program';
+import { LISTING_RECORD_FIELDS } from './public-view';
 
 export const LISTING_STATUSES = ['pending_review', 'published', 'rejected', 'archived'] as const;
 export type ListingStatus = (typeof LISTING_STATUSES)[number];
@@ -52,12 +53,18 @@ export interface Listing {
   submittedAt?: string;
   createdAt: string;
   updatedAt: string;
+  /** Every step, oldest first; a write appends its own. Unbounded: the store keeps it apart from the listing. */
   history: ListingHistoryEntry[];
   /** Set when created with an Idempotency-Key: a retry gets the first response back. */
   idempotency?: { key: string; requestHash: string; response: string };
 }
 
-/** What owners and reviewers see of a listing. */
+/**
+ * A listing as pages of listings carry it (an owner's list, the review queue): its history,
+ * which can be long, is read only with the listing itself.
+ */
+export type ListingWithoutHistory = Omit<Listing, 'history'>;
+
 /** A field where the program's source, at its latest import, says something else than the served version. */
 export interface SourceDifference {
   field: string;
@@ -65,6 +72,7 @@ export interface SourceDifference {
   current: unknown;
 }
 
+/** What owners and reviewers see of a listing. */
 export interface ListingView {
   id: string;
   ownerId: string;
@@ -99,33 +107,21 @@ export function archivedListing(listing: Listing, at: string, by: Omit<ListingHi
   };
 }
 
-/** The record fields of a version, without what the directory tracks about a published program. */
+/**
+ * The record fields of a version (public-view.ts lists them), without what the directory tracks
+ * about a published program: what owners and reviewers see as a listing's versions.
+ */
 export function recordOf(version: ListingVersion | Program | undefined): ProgramRecord | null {
   if (!version) return null;
-  const {
-    id: _id,
-    source: _source,
-    externalId: _externalId,
-    status: _status,
-    version: _version,
-    contentHash: _hash,
-    createdAt: _created,
-    updatedAt: _updated,
-    dataAsOf: _asOf,
-    verifiedAt: _verified,
-    registryLicenses: _registry,
-    locationSource: _located,
-    ownedBy: _owner,
-    sourceStatement: _statement,
-    locationPrecision,
-    location,
-    ...record
-  } = version as Partial<Program> & ProgramRecord & { locationPrecision?: string };
+  const fields = version as Partial<Program> & Record<string, unknown>;
+  const record = Object.fromEntries(
+    LISTING_RECORD_FIELDS.filter((field) => field !== 'location' && fields[field] !== undefined).map((field) => [field, fields[field]]),
+  ) as ProgramRecord;
   // What a client can send back as it reads it: a zip centroid is the directory's fallback, not a stated location.
-  return locationPrecision === 'zip' || !location ? record : { ...record, location };
+  return fields.locationPrecision === 'zip' || !fields.location ? record : { ...record, location: fields.location };
 }
 
-export function toListingView(listing: Listing, program?: Program): ListingView {
+export function toListingView(listing: ListingWithoutHistory, program?: Program): ListingView {
   const statement = program?.ownedBy === listing.id ? program.sourceStatement : undefined;
   return {
     id: listing.id,

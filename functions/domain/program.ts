@@ -1,11 +1,9 @@
-import ISO6391 from 'iso-639-1';
 import { z } from 'zod';
 import {
   ACCREDITATION_BODIES,
   AGE_GROUPS,
   CONDITIONS,
   DELIVERY_MODES,
-  EXTRA_LANGUAGE_CODES,
   GENDERS,
   INSURANCE,
   LEVELS_OF_CARE,
@@ -16,17 +14,23 @@ import {
   US_STATES,
   WEEKDAYS,
 } from './vocabulary';
-import { CANONICAL_TIME_ZONES, HTTP_URL_PATTERN, LANGUAGE_CODES, notBlank, uniqueList, US_PHONE_PATTERN } from './schema-patterns';
+import { LANGUAGE_CODES } from './language-codes';
+import { minutesOfDay } from './time-of-day';
+import {
+  CANONICAL_TIME_ZONES,
+  documentedAs,
+  HTTP_URL_PATTERN,
+  notBlank,
+  SERVED_HTTP_URL_PATTERN,
+  SERVED_TIME_ZONE_PATTERN,
+  uniqueList,
+  US_PHONE_PATTERN,
+} from './schema-patterns';
 
 /** `HH:MM`, 24-hour clock. */
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A source slug: lowercase words joined by hyphens or underscores. */
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-
-export function minutesOfDay(hhmm: string): number {
-  const [hours, minutes] = hhmm.split(':').map(Number);
-  return (hours ?? 0) * 60 + (minutes ?? 0);
-}
 
 function isIanaTimeZone(name: string): boolean {
   try {
@@ -44,11 +48,6 @@ export function isUsPhone(value: string): boolean {
   if (!/^[+\d\s().-]+$/.test(main)) return false;
   const digits = main.replace(/\D/g, '');
   return digits.length === 10 || (digits.length === 11 && digits.startsWith('1'));
-}
-
-/** ISO 639-1, or `sgn` for sign language services (contract 1.1). */
-export function isLanguageCode(code: string): boolean {
-  return ISO6391.validate(code) || (EXTRA_LANGUAGE_CODES as readonly string[]).includes(code);
 }
 
 const isoDate = z.iso.date({ message: 'must be an ISO date (YYYY-MM-DD)' });
@@ -124,11 +123,15 @@ const programRecordObject = z.strictObject({
   organization: notBlank(z.string().trim().min(1).max(200)).optional(),
   description: z.string().trim().max(5000).optional(),
   phone: usPhone.optional(),
-  website: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-    .max(2000)
-    .meta({ pattern: HTTP_URL_PATTERN, description: 'An http(s) URL; the pattern describes the usual form (host name, optional port and path)' })
-    .optional(),
+  website: documentedAs(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000), {
+    request: { pattern: HTTP_URL_PATTERN, description: 'An http(s) URL; the pattern describes the usual form (host name, optional port and path)' },
+    // Imports and providers may have sent any URL the validator takes: `format: uri` (RFC 3986) would refuse some.
+    response: {
+      format: undefined,
+      pattern: SERVED_HTTP_URL_PATTERN,
+      description: 'An http(s) URL as accepted (trimmed): usually a host name and a path, but any form a browser reads (a query without a path, an IP or non-ASCII host) may be served',
+    },
+  }).optional(),
   email: z.email({ message: 'must be an email address' }).optional(),
   address: addressSchema.describe('zip must be a known US zip code and state the state of that zip'),
   location: geoPointSchema.optional(),
@@ -142,11 +145,13 @@ const programRecordObject = z.strictObject({
   licenses: z.array(licenseSchema).max(50).optional(),
   accreditations: z.array(accreditationSchema).max(20).optional(),
   sessions: z.array(sessionSchema).max(50).optional(),
-  timezone: z
-    .string()
-    .refine(isIanaTimeZone, { message: 'must be an IANA time zone (e.g. America/New_York)' })
-    .meta({ enum: CANONICAL_TIME_ZONES, description: 'An IANA time zone; the canonical names are listed, older aliases (US/Eastern) are accepted too. Derived from the address when absent' })
-    .optional(),
+  timezone: documentedAs(z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone (e.g. America/New_York)' }), {
+    request: { enum: CANONICAL_TIME_ZONES, description: 'An IANA time zone; the canonical names are listed, older aliases (US/Eastern) are accepted too. Derived from the address when absent' },
+    response: {
+      pattern: SERVED_TIME_ZONE_PATTERN,
+      description: 'An IANA time zone as sent (older aliases such as US/Eastern included) or, when none was sent, the zip\'s (e.g. America/Indiana/Indianapolis)',
+    },
+  }).optional(),
   programLengthWeeks: programLengthSchema.optional(),
   acceptingNewPatients: z.boolean().optional(),
   medications: uniqueList(z.enum(MEDICATIONS)).optional(),
@@ -250,100 +255,4 @@ export interface Program extends ProgramRecord {
   contentHash: string;
   createdAt: string;
   updatedAt: string;
-}
-
-/**
- * The only fields the public ever sees of a program (search results, GET /v1/programs/{id}), in
- * the contract's order: a whitelist, so a field the directory adds for itself stays private
- * until it is named here.
- */
-export const PUBLIC_PROGRAM_FIELDS = [
-  'id',
-  'source',
-  'externalId',
-  ...Object.keys(programRecordSchema.shape).filter((field) => field !== 'externalId' && field !== 'source'),
-  'locationPrecision',
-  'dataAsOf',
-  'verifiedAt',
-  'createdAt',
-  'updatedAt',
-] as const;
-
-/** What the public sees of a program (search results and GET /v1/programs/{id}). */
-export type PublicProgram = ProgramRecord & {
-  id: string;
-  source: string;
-  externalId: string;
-  location: GeoPoint;
-  locationPrecision: 'exact' | 'zip';
-  timezone: string;
-  dataAsOf: string;
-  verifiedAt?: string;
-  createdAt: string;
-  updatedAt: string;
-};
-
-const NESTED_FIELD_ORDER: Record<string, readonly string[]> = {
-  address: Object.keys(addressSchema.shape),
-  location: ['lat', 'lon'],
-  sessions: ['days', 'start', 'end'],
-  licenses: Object.keys(licenseSchema.shape),
-  accreditations: Object.keys(accreditationSchema.shape),
-  programLengthWeeks: ['min', 'max'],
-  serviceArea: ['states'],
-};
-
-/** Keys in the contract's order: stores hand maps back in their own order, people read these. */
-function ordered<T extends object>(value: T, order: readonly string[]): T {
-  const source = value as Record<string, unknown>;
-  const keys = [...order.filter((key) => key in source), ...Object.keys(source).filter((key) => !order.includes(key))];
-  return Object.fromEntries(keys.map((key) => [key, source[key]])) as T;
-}
-
-/**
- * The licences the directory states: the record's own, with a registry's licences in place of
- * the record's number-less claim of the kind the registry issues in its state (a registry's
- * numbered, dated licence says more than "licensed by the state agency").
- */
-export function effectiveLicenses(program: Pick<Program, 'licenses' | 'registryLicenses'>): License[] | undefined {
-  const fromRegistries = program.registryLicenses ?? [];
-  if (fromRegistries.length === 0) return program.licenses;
-  const superseded = (license: License) =>
-    license.number === undefined && fromRegistries.some((registered) => registered.state === license.state && supersedes(registered.registry, license));
-  const own = (program.licenses ?? []).filter((license) => !superseded(license));
-  return [...own, ...fromRegistries.map(({ registry: _registry, ...license }) => license)];
-}
-
-/** Registry slug -> the number-less licence type its licences replace. */
-const REGISTRY_SUPERSEDES: Record<string, string> = {
-  'ca-dhcs': 'state_substance_use_agency',
-};
-
-function supersedes(registry: string, license: License): boolean {
-  return REGISTRY_SUPERSEDES[registry] === license.type;
-}
-
-export function toPublicProgram(program: Program): PublicProgram {
-  const licenses = effectiveLicenses(program);
-  const withDate = {
-    ...program,
-    licenses,
-    // Stored before dataAsOf existed: the last write is when the directory last took the source's word.
-    dataAsOf: program.dataAsOf ?? program.updatedAt.slice(0, 10),
-  } as Record<string, unknown>;
-  const visible = Object.fromEntries(
-    PUBLIC_PROGRAM_FIELDS.filter((field) => withDate[field] !== undefined).map((field) => [field, withDate[field]]),
-  );
-  return inContractOrder(visible as PublicProgram);
-}
-
-/** The same program with its fields (and nested ones) in the order the contract lists them. */
-export function inContractOrder<T extends PublicProgram>(program: T): T {
-  const result = ordered(program, PUBLIC_PROGRAM_FIELDS) as Record<string, unknown>;
-  for (const [field, order] of Object.entries(NESTED_FIELD_ORDER)) {
-    const value = result[field];
-    if (Array.isArray(value)) result[field] = value.map((item: object) => ordered(item, order));
-    else if (value && typeof value === 'object') result[field] = ordered(value, order);
-  }
-  return result as T;
 }

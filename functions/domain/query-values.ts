@@ -1,34 +1,36 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini (what the request path uses: the search Lambda's bundle is a third of full zod's)
+// carries no messages of its own. The global configuration is shared with full zod, which sets the
+// same English messages; a function that loads only zod/mini gets them from here.
+z.config(en());
 
 /**
  * Query-string values: always text on the wire, read into numbers, lists and so on by the zod
  * schemas below. A JSON Schema of the text alone would hide what the server checks after reading
  * it (radius greater than 0, a list naming at least one value), so each helper also registers
- * the schema of the value as read, which the OpenAPI document gives as the parameter's schema
- * (with `style: form, explode: false` for lists: `levelOfCare=iop,php`). Both come from the
- * same zod schemas, so the document cannot drift from the check.
+ * what the value is once read, which the OpenAPI document gives as the parameter's schema (with
+ * `style: form, explode: false` for lists: `levelOfCare=iop,php`). Both come from the same zod
+ * schemas, so the document cannot drift from the check. The registry holds schemas, not JSON
+ * Schema: generating it is the document's business (functions/http/query-parameters.ts), and
+ * stays out of the Lambdas that only check requests.
  */
-export interface QueryParameterForm {
-  /** JSON Schema of the value as the server reads it. */
-  schema: Record<string, unknown>;
-  /** A comma-separated list (OpenAPI `style: form`, `explode: false`). */
-  commaSeparated?: boolean;
+export type QueryParameterForm =
+  /** A number read from text: the document states the number's schema. */
+  | { read: 'value'; value: z.core.$ZodType }
+  /** A comma-separated list of distinct values, at least one; the document states one item's schema. */
+  | { read: 'list'; item: z.core.$ZodType }
+  /** A comma-separated tuple, whose JSON Schema is given as is. */
+  | { read: 'tuple'; jsonSchema: Record<string, unknown> };
+
+/** Keyed by the schema of the parameter: a plain map, as zod's registries rewrite the schemas a form holds in its type. */
+export const queryParameterForms = new WeakMap<z.core.$ZodType, QueryParameterForm>();
+
+export function withForm<T extends z.core.$ZodType>(schema: T, form: QueryParameterForm): T {
+  queryParameterForms.set(schema, form);
+  return schema;
 }
-
-export const queryParameterForms = z.registry<QueryParameterForm>();
-
-/** The document's schema of a query parameter: its registered form, else the JSON Schema of the text. */
-export function queryParameterSchema(schema: z.ZodType): QueryParameterForm {
-  const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
-  return queryParameterForms.get(inner) ?? { schema: withoutDialect(z.toJSONSchema(inner, { io: 'input', unrepresentable: 'any' })) };
-}
-
-function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = schema;
-  return rest;
-}
-
-const jsonSchemaOf = (schema: z.ZodType) => withoutDialect(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }));
 
 /**
  * A decimal number as any client library formats one: digits with an optional fraction and an
@@ -37,15 +39,17 @@ const jsonSchemaOf = (schema: z.ZodType) => withoutDialect(z.toJSONSchema(schema
  */
 export const DECIMAL_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-export function decimalParameter(check: z.ZodNumber) {
-  const schema = z.string().regex(DECIMAL_TEXT, { message: 'must be a number' }).transform(Number).pipe(check);
-  return schema.register(queryParameterForms, { schema: jsonSchemaOf(check) });
+type NumberCheck = z.core.$ZodType<number, number>;
+
+export function decimalParameter<T extends NumberCheck>(check: T) {
+  const schema = z.pipe(z.pipe(z.string().check(z.regex(DECIMAL_TEXT, { message: 'must be a number' })), z.transform(Number)), check);
+  return withForm(schema, { read: 'value', value: check });
 }
 
 /** A whole number (digits only); the range is the `check`'s. */
-export function integerParameter(check: z.ZodNumber, message = 'must be a whole number') {
-  const schema = z.string().regex(/^\d+$/, { message }).transform(Number).pipe(check);
-  return schema.register(queryParameterForms, { schema: jsonSchemaOf(check) });
+export function integerParameter<T extends NumberCheck>(check: T, message = 'must be a whole number') {
+  const schema = z.pipe(z.pipe(z.string().check(z.regex(/^\d+$/, { message })), z.transform(Number)), check);
+  return withForm(schema, { read: 'value', value: check });
 }
 
 /**
@@ -53,17 +57,15 @@ export function integerParameter(check: z.ZodNumber, message = 'must be a whole 
  * the error naming the values that failed. Blank entries and repeats are dropped; at least one
  * value must remain. `item` is the schema of one value as the document states it.
  */
-export function commaList<T extends string>(item: z.ZodType, isAllowed: (value: string) => boolean, describeUnknown: (unknown: string[]) => string) {
-  const schema = z
-    .string()
-    .transform((raw) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))])
-    .superRefine((items, context) => {
+export function commaList<T extends string>(item: z.core.$ZodType, isAllowed: (value: string) => boolean, describeUnknown: (unknown: string[]) => string) {
+  const schema = z.pipe(z.string(), z.transform((raw: string) => [...new Set(raw.split(',').map((value) => value.trim()).filter(Boolean))] as T[])).check(
+    z.superRefine((items, context) => {
       if (items.length === 0) context.addIssue({ code: 'custom', message: 'must name at least one value' });
       const unknown = items.filter((value) => !isAllowed(value));
       if (unknown.length > 0) context.addIssue({ code: 'custom', message: describeUnknown(unknown) });
-    })
-    .transform((items) => items as T[]);
-  return schema.register(queryParameterForms, { schema: { type: 'array', items: jsonSchemaOf(item), minItems: 1 }, commaSeparated: true });
+    }),
+  );
+  return withForm(schema, { read: 'list', item });
 }
 
 /** A comma-separated list of values from one vocabulary. */

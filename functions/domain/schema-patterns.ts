@@ -1,6 +1,5 @@
-import ISO6391 from 'iso-639-1';
 import { z } from 'zod';
-import { EXTRA_LANGUAGE_CODES } from './vocabulary';
+import { globalRegistry, type $ZodString } from 'zod/v4/core';
 
 /**
  * Constraints the validators enforce in code (trimming, refinements), written so that the
@@ -19,9 +18,14 @@ const WHITESPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\
  */
 export const NOT_BLANK_PATTERN = `[^${WHITESPACE}]`;
 
-/** States in the document that a `.trim().min(1)` string must not be blank (whitespace only). */
-export function notBlank<T extends z.ZodString>(schema: T): T {
-  return schema.meta({ pattern: NOT_BLANK_PATTERN }) as T;
+/**
+ * States in the document that a `.trim().min(1)` string must not be blank (whitespace only). For
+ * full zod's schemas and zod/mini's alike (the search request path uses the latter); `schema` is
+ * one made for the field, so its metadata may be set in place.
+ */
+export function notBlank<T extends $ZodString>(schema: T): T {
+  globalRegistry.add(schema, { ...globalRegistry.get(schema), pattern: NOT_BLANK_PATTERN });
+  return schema;
 }
 
 const separator = `[+().${WHITESPACE}-]`;
@@ -42,8 +46,45 @@ export const US_PHONE_PATTERN = new RegExp(
  */
 export const HTTP_URL_PATTERN = `^https?://(?:[A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*(?::[0-9]{1,4})?(?:/[^${WHITESPACE}]*)?$`;
 
-/** ISO 639-1 codes, and `sgn` for sign language services (contract 1.1): what `isLanguageCode` accepts. */
-export const LANGUAGE_CODES: [string, ...string[]] = [...EXTRA_LANGUAGE_CODES, ...ISO6391.getAllCodes()].sort() as string[] as [string, ...string[]];
+/**
+ * What the server guarantees of a website it accepted: zod's URL check trims it, drops tabs and
+ * line breaks, and requires `http://` or `https://` in any case, then it is stored and served as
+ * it is (a query without a path, an IP or non-ASCII host, spaces in the path all pass).
+ */
+export const SERVED_HTTP_URL_PATTERN = '^[Hh][Tt][Tt][Pp][Ss]?://';
+
+/** What the server guarantees of a time zone it accepted (`isIanaTimeZone`) or took from the zip table. */
+export const SERVED_TIME_ZONE_PATTERN = '(?:^UTC$|/)';
+
+/** A JSON Schema fragment; a key set to undefined is removed from the generated schema. */
+type JsonSchemaFragment = Record<string, unknown>;
+
+const documentedForms = new WeakMap<object, { request: JsonSchemaFragment; response: JsonSchemaFragment }>();
+
+/**
+ * For a field whose request and response read differently in the document: `request` is what
+ * the document offers a client to send (a generator's target, narrower than what the server
+ * accepts), `response` what every value the server accepted or derived satisfies. One set of
+ * keywords for both would either refuse served values (a time zone from the zip table outside
+ * the canonical list) or lose the hints that make generated requests realistic.
+ */
+export function documentedAs<T extends z.ZodType>(schema: T, forms: { request: JsonSchemaFragment; response: JsonSchemaFragment }): T {
+  documentedForms.set(schema, forms);
+  return schema;
+}
+
+/** The `override` of z.toJSONSchema that applies `documentedAs` for request (`input`) or response (`output`) schemas. */
+export function documentedFormsFor(io: 'input' | 'output') {
+  return ({ zodSchema, jsonSchema }: { zodSchema: object; jsonSchema: Record<string, unknown> }): void => {
+    const forms = documentedForms.get(zodSchema);
+    if (!forms) return;
+    for (const [keyword, value] of Object.entries(io === 'input' ? forms.request : forms.response)) {
+      if (value === undefined) delete jsonSchema[keyword];
+      else jsonSchema[keyword] = value;
+    }
+  };
+}
+
 
 /**
  * The canonical IANA zone names of this runtime's ICU, and UTC: what the document offers for

@@ -1,4 +1,5 @@
-import type { GeoPoint, PublicProgram } from './program';
+import type { GeoPoint } from './program';
+import type { PublicProgram } from './public-view';
 import type {
   AccreditationBody,
   AgeGroup,

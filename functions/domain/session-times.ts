@@ -1,4 +1,5 @@
-import { minutesOfDay, type Session } from './program';
+import type { Session } from './program';
+import { minutesOfDay } from './time-of-day';
 import type { SessionTime } from './vocabulary';
 
 const NOON = 12 * 60;

@@ -2,11 +2,27 @@ import { brotliDecompressSync } from 'node:zlib';
 import type { UsState } from '../domain/vocabulary';
 import type { Place, PlaceDirectory, PlaceKind, PlaceResolution } from '../ports/place-directory';
 import type { ZipDirectory } from '../ports/zip-directory';
-import { PLACE_TABLE } from './place-table.generated';
-import { decodeZipTable, zipDirectory, type ZipColumns } from './zip-table';
-import { ZIP_TABLE } from './zip-table.generated';
+import { readGeoDataFile } from './geo-data-file';
+import { decodeZipTable, loadZipTable, zipDirectory, type ZipColumns, type ZipTable } from './zip-table';
 
-type Table = typeof PLACE_TABLE;
+/** Names of states, cities and counties, packed by scripts/generate-place-table.ts into place-table.generated.json. */
+export interface PlaceTable {
+  /** The number of zips of the zip table it was generated against. */
+  zips: number;
+  stateNames: Partial<Record<UsState, string>>;
+  counts: { city: number; county: number };
+  /** Base64 of each brotli-compressed block. */
+  packed: { city: string; county: string };
+}
+
+
+
+let committedTable: PlaceTable | undefined;
+
+/** The committed table, read on first use and kept for the life of the process. */
+export function loadPlaceTable(): PlaceTable {
+  return (committedTable ??= readGeoDataFile('place-table.generated.json') as PlaceTable);
+}
 type NamedKind = Exclude<PlaceKind, 'zip'>;
 
 interface Entry {
@@ -43,8 +59,6 @@ export function normalisePlaceName(text: string): string {
     .join(' ');
 }
 
-type ZipTable = typeof ZIP_TABLE;
-
 const entryOf = (kind: NamedKind, name: string, state: UsState, lat: number, lon: number, size: number): Entry => {
   const key = normalisePlaceName(name);
   return {
@@ -59,7 +73,7 @@ const entryOf = (kind: NamedKind, name: string, state: UsState, lat: number, lon
  * Reads one block in the layout scripts/generate-place-table.ts packs it and places each name
  * at the mean of its zips' centroids, in the state of its zips.
  */
-function decodeBlock(table: Table, kind: 'city' | 'county', zipTable: ZipTable, zips: ZipColumns): Entry[] {
+function decodeBlock(table: PlaceTable, kind: 'city' | 'county', zipTable: ZipTable, zips: ZipColumns): Entry[] {
   const bytes = brotliDecompressSync(Buffer.from(table.packed[kind], 'base64'));
   const count = table.counts[kind];
   let offset = 0;
@@ -100,7 +114,7 @@ function decodeBlock(table: Table, kind: 'city' | 'county', zipTable: ZipTable, 
 }
 
 /** States at the mean of their zips' centroids, sized by their number of zips. */
-function stateEntries(table: Table, zipTable: ZipTable, zips: ZipColumns): Entry[] {
+function stateEntries(table: PlaceTable, zipTable: ZipTable, zips: ZipColumns): Entry[] {
   const sums = zipTable.states.map(() => ({ lat: 0, lon: 0, size: 0 }));
   for (let zip = 0; zip < zips.zips.length; zip++) {
     const sum = sums[zips.stateIndex[zip]!]!;
@@ -109,7 +123,7 @@ function stateEntries(table: Table, zipTable: ZipTable, zips: ZipColumns): Entry
     sum.size += 1;
   }
   return zipTable.states.flatMap((state, i) => {
-    const name = (table.stateNames as Partial<Record<UsState, string>>)[state];
+    const name = table.stateNames[state];
     const { lat, lon, size } = sums[i]!;
     if (!name || size === 0) return [];
     const scale = zipTable.coordinateScale * size;
@@ -163,7 +177,7 @@ class Gazetteer {
   readonly sorted: Entry[];
   readonly byFirstLetter = new Map<string, Entry[]>();
 
-  constructor(table: Table, zipTable: ZipTable, zips: ZipColumns) {
+  constructor(table: PlaceTable, zipTable: ZipTable, zips: ZipColumns) {
     const states = stateEntries(table, zipTable, zips);
     const cities = decodeBlock(table, 'city', zipTable, zips);
     const counties = decodeBlock(table, 'county', zipTable, zips);
@@ -197,18 +211,18 @@ class Gazetteer {
 }
 
 export interface PlaceDirectoryOptions {
-  table?: Table;
+  table?: PlaceTable;
   /** The zip table the place table was generated against: centroids and states come from it. */
   zipTable?: ZipTable;
   zips?: ZipDirectory;
 }
 
-export function createPlaceDirectory({ table = PLACE_TABLE, zipTable = ZIP_TABLE, zips = zipDirectory }: PlaceDirectoryOptions = {}): PlaceDirectory {
-  // Decoding costs tens of milliseconds, which a Lambda that never resolves a place should not pay.
+export function createPlaceDirectory({ table, zipTable, zips = zipDirectory }: PlaceDirectoryOptions = {}): PlaceDirectory {
+  // Reading and decoding cost tens of milliseconds, which a Lambda that never resolves a place should not pay.
   let gazetteer: Gazetteer | undefined;
   let zipColumns: ZipColumns | undefined;
-  const columns = () => (zipColumns ??= decodeZipTable(zipTable));
-  const places = () => (gazetteer ??= new Gazetteer(table, zipTable, columns()));
+  const columns = () => (zipColumns ??= decodeZipTable((zipTable ??= loadZipTable())));
+  const places = () => (gazetteer ??= new Gazetteer((table ??= loadPlaceTable()), (zipTable ??= loadZipTable()), columns()));
 
   const zipPlace = (zip: string): Place | undefined => {
     const found = zips.lookup(zip);

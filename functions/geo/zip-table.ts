@@ -1,8 +1,24 @@
 import { brotliDecompressSync } from 'node:zlib';
+import type { UsState } from '../domain/vocabulary';
 import type { ZipDirectory, ZipPlace } from '../ports/zip-directory';
-import { ZIP_TABLE } from './zip-table.generated';
+import { readGeoDataFile } from './geo-data-file';
 
-type Table = typeof ZIP_TABLE;
+/** Every US zip, packed by scripts/generate-zip-table.ts into zip-table.generated.json. */
+export interface ZipTable {
+  count: number;
+  coordinateScale: number;
+  states: UsState[];
+  timezones: string[];
+  /** Base64 of the brotli-compressed columns. */
+  packed: string;
+}
+
+let committedTable: ZipTable | undefined;
+
+/** The committed table, read on first use and kept for the life of the process. */
+export function loadZipTable(): ZipTable {
+  return (committedTable ??= readGeoDataFile('zip-table.generated.json') as ZipTable);
+}
 
 /** The table unpacked into parallel columns, ordered by zip. */
 export interface ZipColumns {
@@ -15,7 +31,7 @@ export interface ZipColumns {
 }
 
 /** Reads the columns in the order scripts/generate-zip-table.ts packs them. */
-export function decodeZipTable(table: Table = ZIP_TABLE): ZipColumns {
+export function decodeZipTable(table: ZipTable = loadZipTable()): ZipColumns {
   const bytes = brotliDecompressSync(Buffer.from(table.packed, 'base64'));
   const { count } = table;
   let offset = 0;
@@ -70,12 +86,14 @@ function findIndex(sorted: Uint32Array, wanted: number): number {
   return -1;
 }
 
-export function createZipDirectory(table: Table = ZIP_TABLE): ZipDirectory {
-  // Decoding costs a few milliseconds, which a Lambda that never resolves a zip should not pay.
+export function createZipDirectory(given?: ZipTable): ZipDirectory {
+  // Reading and decoding cost a few milliseconds, which a Lambda that never resolves a zip should not pay.
+  let table: ZipTable | undefined = given;
   let columns: ZipColumns | undefined;
   return {
     lookup(zip: string): ZipPlace | undefined {
       if (!/^\d{5}$/.test(zip)) return undefined;
+      table ??= loadZipTable();
       columns ??= decodeZipTable(table);
       const index = findIndex(columns.zips, Number(zip));
       if (index < 0) return undefined;

@@ -7,6 +7,7 @@ import { rejectionSchema, reviewItemPathSchema } from '../http/listing-requests'
 import { parseInput } from '../http/parse-input';
 import { headerOf, jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
+import { requireReviewer } from '../use-cases/listings/listing-access';
 import { rejectReviewItem } from '../use-cases/review/decide-review-item';
 import { authentication } from './composition/authentication';
 import { reviewDependencies } from './composition/review-dependencies';
@@ -18,6 +19,8 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .use(authentication())
   .handler(async (event) => {
     const identity = identityFrom(event);
+    // Before the body is read: a 400 naming the body's fields would show a non-reviewer the route's schema.
+    requireReviewer(identity);
     const { id } = parseInput(reviewItemPathSchema, event.pathParameters ?? {}, 'path');
     const { reason } = parseInput(rejectionSchema, jsonBody(event), 'body');
     const decision = await rejectReviewItem(identity, id, reason, headerOf(event, 'if-match'), reviewDependencies);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../domain/errors';
 import { FACET_NAMES } from '../domain/search-criteria';
 import { geoPointSchema, importRecordSchema, programRecordSchema } from '../domain/program';
 import { integerParameter } from '../domain/query-values';
@@ -56,21 +57,8 @@ export const searchResponseSchema = z.object({
 
 export const errorResponseSchema = z.object({
   error: z.object({
-    code: z.enum([
-      'invalid_request',
-      'unknown_zip',
-      'unknown_place',
-      'ambiguous_place',
-      'unauthorized',
-      'forbidden',
-      'not_found',
-      'conflict',
-      'precondition_failed',
-      'payload_too_large',
-      'rate_limited',
-      'unavailable',
-      'internal',
-    ]),
+    // `internal` is the edge's own answer to a bug, never a domain error's code.
+    code: z.enum([...ERROR_CODES, 'internal']),
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })),
   }),
@@ -91,7 +79,7 @@ export const DEFAULT_PLACE_SUGGESTIONS = 8;
 
 export const placesQuerySchema = z.strictObject({
   q: notBlank(z.string().trim().min(1, { message: 'must not be empty' }).max(100, { message: 'must be at most 100 characters' })),
-  limit: integerParameter(z.number().int().min(1, { message: 'must be at least 1' }).max(20, { message: 'must be at most 20' })).optional(),
+  limit: z.optional(integerParameter(z.number().int().min(1, { message: 'must be at least 1' }).max(20, { message: 'must be at most 20' }))),
 });
 
 export const placesResponseSchema = z.object({ places: z.array(placeSchema) });

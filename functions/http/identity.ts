@@ -5,22 +5,19 @@ import { REVIEWERS_GROUP, type Identity } from '../domain/identity';
 type Claims = Record<string, string | number | boolean | string[] | undefined>;
 
 /**
- * API Gateway's JWT authorizer hands claims over as strings: an array claim such as
- * `cognito:groups` arrives as "[reviewers other]". Accept that, JSON, and real arrays.
+ * The groups of a `cognito:groups` claim exactly as the JWT authorizer context carries it (API
+ * Gateway's, or functions/http/authorizer-claims.ts, which reproduces it): Go's `%v` of the
+ * token's array, `[a b]`, names separated by single spaces; a claim that was a string in the token
+ * arrives as that string, one group. Nothing else is read as a list, so neither `support,reviewers`,
+ * `["reviewers"]` nor `[reviewers,support]` contains the group `reviewers`: group names have no
+ * whitespace, and a malformed claim names no group at all.
  */
-function groupsOf(claim: Claims[string]): string[] {
-  if (Array.isArray(claim)) return claim.map(String);
-  if (typeof claim !== 'string') return [];
-  const text = claim.trim();
-  if (text.startsWith('[') && text.endsWith(']')) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch {
-      return text.slice(1, -1).split(/[\s,]+/).filter(Boolean);
-    }
-  }
-  return text.split(/[\s,]+/).filter(Boolean);
+export function groupsOf(claim: Claims[string]): string[] {
+  if (Array.isArray(claim)) return claim.filter((group) => typeof group === 'string');
+  if (typeof claim !== 'string' || claim.length === 0) return [];
+  if (!claim.startsWith('[')) return /\s|\[|\]/.test(claim) ? [] : [claim];
+  if (claim === '[]') return [];
+  return /^\[[^\s[\]]+( [^\s[\]]+)*\]$/.test(claim) ? claim.slice(1, -1).split(' ') : [];
 }
 
 /** The caller, from the authorizer's claims only: the body never says who someone is. */

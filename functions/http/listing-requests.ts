@@ -19,7 +19,7 @@ export const programPathSchema = z.object({
 });
 
 export const pageQuerySchema = z.strictObject({
-  limit: integerParameter(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' })).optional(),
+  limit: z.optional(integerParameter(z.number().int().min(1, { message: 'must be at least 1' }).max(100, { message: 'must be at most 100' }))),
   cursor: z.string().min(1).max(2000).optional(),
 });
 
@@ -28,10 +28,9 @@ const withinMessage = `must be a whole number of days from 1 to ${MAX_EXPIRY_WIN
 /** `GET /v1/review/expiring?within=N&limit=&cursor=` */
 export const expiringQuerySchema = z.strictObject({
   ...pageQuerySchema.shape,
-  within: integerParameter(
-    z.number().int().min(1, { message: withinMessage }).max(MAX_EXPIRY_WINDOW_DAYS, { message: withinMessage }),
-    withinMessage,
-  ).optional(),
+  within: z.optional(
+    integerParameter(z.number().int().min(1, { message: withinMessage }).max(MAX_EXPIRY_WINDOW_DAYS, { message: withinMessage }), withinMessage),
+  ),
 });
 
 export const idempotencyHeadersSchema = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { claimRequestSchema } from '../domain/claim';
 import { programSubmissionSchema } from '../domain/program';
-import { queryParameterSchema } from '../domain/query-values';
+import { documentedFormsFor } from '../domain/schema-patterns';
 import { reportRequestSchema } from '../domain/report';
 import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, searchQuerySchema } from '../domain/search-query';
 import { vocabulariesQuerySchema, vocabulariesResponseSchema } from '../domain/vocabularies';
@@ -24,6 +24,7 @@ import {
   reviewQueuePageSchema,
   searchResponseSchema,
 } from './api-schemas';
+import { queryParameterSchema } from './query-parameters';
 import {
   DEFAULT_LISTING_PAGE,
   expiringQuerySchema,
@@ -85,7 +86,7 @@ const SEARCH_DESCRIPTION = [
 ].join(' ');
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'output') =>
-  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', override: documentedFormsFor(io) });
 
 /** The JSON Schema of one field of a request schema, without the dialect (it sits inside a parameter). */
 function fieldSchema(schema: z.ZodType): Record<string, unknown> {
@@ -96,9 +97,9 @@ function fieldSchema(schema: z.ZodType): Record<string, unknown> {
 type Parameter = Record<string, unknown>;
 
 /** Query parameters of a zod query schema: each value as the server reads it (lists as `a,b`). */
-function queryParameters(schema: z.ZodObject, options: { descriptions?: Record<string, string>; defaults?: Record<string, unknown>; required?: string[] } = {}): Parameter[] {
+function queryParameters(schema: { shape: Record<string, z.core.$ZodType> }, options: { descriptions?: Record<string, string>; defaults?: Record<string, unknown>; required?: string[] } = {}): Parameter[] {
   return Object.entries(schema.shape).map(([name, field]) => {
-    const form = queryParameterSchema(field as z.ZodType);
+    const form = queryParameterSchema(field);
     const defaultValue = options.defaults?.[name];
     return {
       name,
@@ -139,6 +140,7 @@ function errors(descriptions: Partial<Record<ErrorStatus, string>>): Record<stri
 
 const UNAUTHORIZED = 'Missing, expired or invalid bearer token (unauthorized)';
 const NOT_A_REVIEWER = 'Not a reviewer (forbidden)';
+const NOT_A_DECIDER = 'Not a reviewer, or a reviewer deciding a listing or claim they submitted themselves: another reviewer must (forbidden)';
 const TOO_LARGE = `Body over ${MAX_BODY_BYTES / 1024} KB (payload_too_large)`;
 const SEARCH_DOWN = 'The search engine is unavailable (unavailable)';
 const TOKEN_CHECK_DOWN = 'The identity provider cannot be reached to check the token (unavailable)';
@@ -370,7 +372,7 @@ function listingPaths(): Record<string, unknown> {
           ...errors({
             '400': 'Not a review item id (lst_, clm_ or rpt_ and 20 characters)',
             '401': UNAUTHORIZED,
-            '403': NOT_A_REVIEWER,
+            '403': NOT_A_DECIDER,
             '404': 'No such listing, claim or report (not_found)',
             '409': 'Nothing waiting for review, already decided, or the program was claimed by another provider or left the directory meanwhile (conflict)',
             '412': "The listing's If-Match is not its current ETag, or it changed meanwhile (precondition_failed)",
@@ -417,7 +419,7 @@ function listingPaths(): Record<string, unknown> {
           ...errors({
             '400': `Not a review item id, or ${BAD_BODY.toLowerCase()} (a reason is required)`,
             '401': UNAUTHORIZED,
-            '403': NOT_A_REVIEWER,
+            '403': NOT_A_DECIDER,
             '404': 'No such listing, claim or report (not_found)',
             '409': 'Nothing waiting for review, or already decided (conflict)',
             '412': "The listing's If-Match is not its current ETag, or it changed meanwhile (precondition_failed)",

@@ -1,10 +1,10 @@
 import type { Claim } from '../domain/claim';
-import type { Listing } from '../domain/listing';
+import type { Listing, ListingWithoutHistory } from '../domain/listing';
 import type { Report } from '../domain/report';
 
 /** What waits in the review queue: a listing version, a claim, or a problem report (its stored fields). */
 export type QueueEntry =
-  | { kind: 'listing'; listing: Listing }
+  | { kind: 'listing'; listing: ListingWithoutHistory }
   | { kind: 'claim'; claim: Claim }
   | { kind: 'report'; report: Report };
 
@@ -28,13 +28,17 @@ export interface Page<T> {
 
 /** Where provider listings live (the programs table in DynamoDB). */
 export interface ListingStore {
+  /** The listing with its whole history. */
   get(id: string): Promise<Listing | undefined>;
   /**
    * Writes the listing if the stored one still has `expectedRevision` (`'absent'`: none stored).
-   * Returns false, writing nothing, when someone else got there first.
+   * Returns false, writing nothing, when someone else got there first. `listing.history` is the
+   * stored history (as `get` read it at that revision) followed by the entries this write adds;
+   * however long it grows, saving never fails for its size.
    */
   save(listing: Listing, expectedRevision: number | 'absent'): Promise<boolean>;
-  listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>>;
+  /** The owner's listings, newest first, without their history. */
+  listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<ListingWithoutHistory>>;
   /** The owner's reservations of review capacity; undefined when none was ever recorded for the owner. */
   pendingReservations(ownerId: string): Promise<PendingReservation[] | undefined>;
   /** Starts the owner's record of reservations with `reservations`, unless one exists already. */

@@ -1,4 +1,5 @@
-import type { Program, PublicProgram } from '../domain/program';
+import type { Program } from '../domain/program';
+import type { PublicProgram } from '../domain/public-view';
 import type { SearchCriteria, SearchPage } from '../domain/search-criteria';
 
 /**
@@ -48,6 +49,11 @@ export interface ExpiringPageRequest {
   limit: number;
   /** `nextCursor` of the previous page of the same window. */
   cursor?: string;
+  /**
+   * The caller reads this page and no further, so no cursor is made: the daily summary, which
+   * holds no cursor signing key since it hands no cursor to anyone.
+   */
+  firstPageOnly?: boolean;
 }
 
 export interface ExpiringPage {

@@ -1,5 +1,6 @@
 import type { Identity } from '../domain/identity';
-import type { Accreditation, License, PublicProgram } from '../domain/program';
+import type { Accreditation, License } from '../domain/program';
+import type { PublicProgram } from '../domain/public-view';
 import type { ExpiryIndex, ExpiryWindow } from '../ports/search-index';
 import { requireReviewer } from './listings/listing-access';
 
@@ -101,9 +102,9 @@ export async function expiringPrograms(identity: Identity, query: ExpiringQuery,
   return expiringPage(query, deps);
 }
 
-async function expiringPage(query: ExpiringQuery, deps: ExpiringDependencies): Promise<ExpiringProgramsPage> {
+async function expiringPage(query: ExpiringQuery, deps: ExpiringDependencies, firstPageOnly = false): Promise<ExpiringProgramsPage> {
   const window = expiryWindow((deps.today ?? todayUtc)(), query.within);
-  const page = await deps.index.expiring(window, { limit: query.limit, cursor: query.cursor });
+  const page = await deps.index.expiring(window, { limit: query.limit, cursor: query.cursor, firstPageOnly });
   return {
     within: query.within,
     from: window.from,
@@ -124,7 +125,7 @@ export interface ExpirySummary {
 }
 
 export async function expirySummary(within: number, deps: ExpiringDependencies, top = SUMMARY_TOP): Promise<ExpirySummary> {
-  const page = await expiringPage({ within, limit: top }, deps);
+  const page = await expiringPage({ within, limit: top }, deps, true);
   return { within, from: page.from, to: page.to, count: page.total, soonest: page.items };
 }
 

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../domain/errors';
-import type { PublicProgram } from '../domain/program';
+import type { PublicProgram } from '../domain/public-view';
 import type { SearchIndex } from '../ports/search-index';
 
 /** Public reads come from the index, which only ever holds published programs as live documents. */

@@ -1,7 +1,5 @@
-import { Aws } from 'aws-cdk-lib';
+import { IMPORTS_PREFIX, REPORTS_PREFIX } from '../../functions/imports/import-bucket-keys';
 import type { OpenSearchCapability } from './search-access';
-import type { StageFunctionName } from './user-pool-triggers';
-import type { StageConfig } from './stages';
 
 export { searchIndexAlias } from './search-access';
 
@@ -28,7 +26,7 @@ export const dynamoDbPermissions: Readonly<Record<DynamoDbAccessLevel, readonly 
 };
 
 /** Key prefixes of the import bucket: uploads the importer reads, and where it writes its reports. */
-export const importBucketPrefixes = { imports: 'imports/', reports: 'reports/' } as const;
+export const importBucketPrefixes = { imports: IMPORTS_PREFIX, reports: REPORTS_PREFIX } as const;
 
 /** How API Gateway exposes a function: a route key, public or behind the Cognito JWT authorizer. */
 export interface FunctionRoute {
@@ -193,24 +191,6 @@ function listingFunction(entry: string, routeKey: FunctionRoute['routeKey'], pur
 export type DirectoryFunctionName = keyof typeof directoryFunctions;
 
 export const directoryFunctionNames = Object.keys(directoryFunctions) as DirectoryFunctionName[];
-
-/**
- * Role names are fixed so the domain policy (in the stateful stack, deployed first) can name the
- * roles before they exist, without a cross-stack reference that would make the stacks circular.
- * The region keeps names unique when a stage is deployed to more than one region (IAM is global).
- */
-export function functionRoleName(config: StageConfig, name: StageFunctionName, region: string = Aws.REGION): string {
-  return `${config.resourcePrefix}-${name}-${region}`;
-}
-
-/** The role's ARN; the defaults are the deploying stack's tokens, concrete values serve scripts outside CDK. */
-export function functionRoleArn(
-  config: StageConfig,
-  name: DirectoryFunctionName,
-  where: { partition: string; account: string; region: string } = { partition: Aws.PARTITION, account: Aws.ACCOUNT_ID, region: Aws.REGION },
-): string {
-  return `arn:${where.partition}:iam::${where.account}:role/${functionRoleName(config, name, where.region)}`;
-}
 
 /** The functions that hold a capability on the search domain. */
 export function functionsWithCapability(capability: OpenSearchCapability): DirectoryFunctionName[] {

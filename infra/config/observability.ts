@@ -3,23 +3,37 @@ import type { DirectoryFunctionName } from './functions';
 import { deployTimeParameter } from './parameters';
 
 /**
- * The account AWS publishes the Powertools for AWS Lambda (TypeScript) layer from, in every
- * commercial region (docs: getting-started/lambda-layers).
+ * The Powertools for AWS Lambda (TypeScript) release the functions run: the layer must carry the
+ * same release as the @aws-lambda-powertools/* packages in package-lock.json, since tests and the
+ * local stack run that copy while Lambda runs the layer's (tests/infra/monitoring.test.ts compares
+ * them). Bump both together.
  */
-export const POWERTOOLS_LAYER_ACCOUNT = '094274105915';
+export const POWERTOOLS_RELEASE = '2.36.0';
 
 /**
- * Layer version 44 of AWSLambdaPowertoolsTypeScriptV2 (the newest the Powertools docs list); keep it
- * in step with the @aws-lambda-powertools/* version in package-lock.json, since tests and the
- * local stack run that copy while Lambda runs the layer's.
+ * The public SSM parameter AWS publishes for each Powertools release, in every commercial region,
+ * holding that release's layer version ARN (Powertools docs, getting-started/lambda-layers, "Lookup
+ * Layer ARN via AWS SSM Parameter Store"). It is the mapping from release to layer version: the
+ * layer's own version number (AWSLambdaPowertoolsTypeScriptV2:<n>) counts publications, not
+ * releases, so no formula turns one into the other, and a number copied from the docs by hand can
+ * silently name another release. The parameter's ARN also carries the region's own partition and
+ * publishing account (GovCloud and China publish from other accounts than 094274105915).
  */
-export const POWERTOOLS_LAYER_VERSION = 44;
+export function powertoolsLayerParameterName(release: string): string {
+  if (!/^\d+\.\d+\.\d+$/.test(release)) throw new Error(`Not a Powertools release: ${JSON.stringify(release)}`);
+  return `/aws/service/powertools/typescript/generic/all/${release}`;
+}
 
 /** Bundles leave these out: the layer provides them at runtime (the X-Ray SDK alone would not fit the search bundle's budget). */
 export const POWERTOOLS_EXTERNALS = ['@aws-lambda-powertools/*'] as const;
 
-export function powertoolsLayerArn(region: string, version: number): string {
-  return `arn:aws:lambda:${region}:${POWERTOOLS_LAYER_ACCOUNT}:layer:AWSLambdaPowertoolsTypeScriptV2:${version}`;
+/**
+ * The layer version ARN of a release, as a dynamic reference CloudFormation resolves at deploy time
+ * in the stack's own region and partition; a release without a published parameter fails the
+ * deploy, naming it. Synthesis stays offline.
+ */
+export function powertoolsLayerArn(release: string): string {
+  return deployTimeParameter(powertoolsLayerParameterName(release));
 }
 
 export interface AlarmThresholds {
@@ -63,7 +77,8 @@ export interface AlarmSubscription {
 }
 
 export interface ObservabilityConfig {
-  readonly powertoolsLayerVersion: number;
+  /** The Powertools release whose public layer the functions use (POWERTOOLS_RELEASE). */
+  readonly powertoolsRelease: string;
   readonly alarms: AlarmThresholds;
   /**
    * Subscribed to the alarm topic by the stack; at least one in every stage (synthesis fails
@@ -84,7 +99,7 @@ export const firstErrorFunctions: readonly DirectoryFunctionName[] = ['approve-l
 
 // Dev tolerates more: a single t3.small node and deploy-time restarts would otherwise page daily.
 export const devObservability: ObservabilityConfig = {
-  powertoolsLayerVersion: POWERTOOLS_LAYER_VERSION,
+  powertoolsRelease: POWERTOOLS_RELEASE,
   alarms: {
     functionErrors: 5,
     functionThrottles: 5,
@@ -111,7 +126,7 @@ export const devObservability: ObservabilityConfig = {
 };
 
 export const prodObservability: ObservabilityConfig = {
-  powertoolsLayerVersion: POWERTOOLS_LAYER_VERSION,
+  powertoolsRelease: POWERTOOLS_RELEASE,
   alarms: {
     functionErrors: 1,
     functionThrottles: 1,

@@ -38,6 +38,12 @@ export interface SearchDomainConfig {
    * function roles are mapped to their OpenSearch roles after deploying (`npm run search-access`).
    */
   readonly fineGrainedAccessControl: boolean;
+  /**
+   * Start (UTC) of the domain's daily 10-hour off-peak window, when OpenSearch installs service
+   * software updates and makes the blue/green changes it schedules itself (Auto-Tune's among them).
+   * Without it the window starts at 22:00 (the documented default), a US evening hour.
+   */
+  readonly offPeakWindowStartUtc: { readonly hours: number; readonly minutes: number };
 }
 
 /**
@@ -106,6 +112,14 @@ export interface StageConfig {
     readonly accessLogRetention: Duration;
     /** How long import events that failed every retry wait in the failure queue (SQS allows 14 days at most). */
     readonly failureRetention: Duration;
+    /**
+     * The IAM roles that may upload under imports/ (an upload publishes without review); the bucket
+     * policy denies every other principal. Role names with their path, `*` matching within a name:
+     * an IAM Identity Center permission set's role is
+     * `aws-reserved/sso.amazonaws.com/AWSReservedSSO_<permission set>_*`. Each role also needs
+     * s3:PutObject on the prefix in its own policy (the operations role has it).
+     */
+    readonly uploaderRoles: readonly string[];
   };
   /** How the importer places rows without coordinates (infra/config/geocoding.ts). */
   readonly geocoding: GeocodingStageConfig;
@@ -170,7 +184,12 @@ const functionSizing: StageConfig['functions'] = {
 // repairs it within the hour after. Records leave the stream after 24 hours whatever happens.
 const indexerRetries = { maxRecordAge: Duration.hours(6), retryAttempts: 10_000 } as const;
 
-const imports: StageConfig['imports'] = {
+// 10:00-20:00 UTC: 06:00-16:00 in New York in summer (05:00-15:00 in winter), 03:00-13:00 in Los
+// Angeles (02:00-12:00), 00:00-10:00 in Honolulu: after the night's last searches and before any
+// US evening, when people look for treatment after work.
+const offPeakWindowStartUtc = { hours: 10, minutes: 0 } as const;
+
+const imports: Omit<StageConfig['imports'], 'uploaderRoles'> = {
   reportRetention: Duration.days(90),
   noncurrentVersionRetention: Duration.days(30),
   accessLogRetention: Duration.days(365),
@@ -195,6 +214,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
       multiAzWithStandby: false,
       // On in dev too, so the role mapping and the audit configuration are proven before prod.
       fineGrainedAccessControl: true,
+      offPeakWindowStartUtc,
     },
     functions: functionSizing,
     indexer: { failureRetention: Duration.days(4), ...indexerRetries },
@@ -224,7 +244,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     },
     listings: { maxPendingPerProvider: 5 },
     observability: devObservability,
-    imports,
+    imports: { ...imports, uploaderRoles: ['iop-directory-dev-operations'] },
     // On in dev too, so the grant, the settings and the service's answers are proven before prod;
     // answers are kept per address, so a repeated import is not billed again.
     geocoding: { geocoder: 'amazon-location', maxAttempts: 5 },
@@ -259,6 +279,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
       // from DynamoDB, so three active zones are enough.
       multiAzWithStandby: false,
       fineGrainedAccessControl: true,
+      offPeakWindowStartUtc,
     },
     functions: functionSizing,
     indexer: { failureRetention: Duration.days(14), ...indexerRetries },
@@ -307,7 +328,7 @@ export const stages: Readonly<Record<StageName, StageConfig>> = {
     },
     listings: { maxPendingPerProvider: 5 },
     observability: prodObservability,
-    imports,
+    imports: { ...imports, uploaderRoles: ['iop-directory-prod-operations'] },
     geocoding: { geocoder: 'amazon-location', maxAttempts: 5 },
     api: {
       throttle: { burstLimit: 200, rateLimit: 100 },

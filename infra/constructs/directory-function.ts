@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { Aws, Size } from 'aws-cdk-lib';
+import { Size } from 'aws-cdk-lib';
 import { Grant, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LayerVersion, LoggingFormat, ApplicationLogLevel, SystemLogLevel, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -10,7 +10,9 @@ import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES } from '../../functions/adapters/dynamodb/programs-table';
-import { dynamoDbPermissions, functionRoleName, importBucketPrefixes } from '../config/functions';
+import { GEO_DATA_FILES } from '../../functions/geo/geo-data-file';
+import { functionRoleName } from '../config/function-roles';
+import { dynamoDbPermissions, importBucketPrefixes } from '../config/functions';
 import { geoPlacesProviderArn } from '../config/geocoding';
 import { POWERTOOLS_EXTERNALS, powertoolsLayerArn } from '../config/observability';
 import { openSearchClientEnvironment } from '../config/opensearch-client';
@@ -39,6 +41,14 @@ export const functionRuntime: Runtime =
  */
 const esmRequireBanner =
   "import { createRequire as __directoryCreateRequire } from 'node:module'; const require = __directoryCreateRequire(import.meta.url);";
+
+/** Shell commands that copy into `outputDir` each geo data file its bundle (index.mjs) names. */
+function dataFileCommands(outputDir: string): string[] {
+  const bundle = path.join(outputDir, 'index.mjs');
+  return GEO_DATA_FILES.map(
+    (name) => `if grep -qF '${name}' '${bundle}'; then cp '${path.join(repoRoot, 'functions', 'geo', name)}' '${outputDir}/'; fi`,
+  );
+}
 
 export type ResourceAccess =
   | { readonly kind: 'opensearch'; readonly domain: IDomain; readonly capabilities: readonly OpenSearchCapability[] }
@@ -110,7 +120,7 @@ export class DirectoryFunction extends Construct {
       tracing: Tracing.ACTIVE,
       // Logger, Metrics and Tracer (with the X-Ray SDK) come from AWS's public layer, not the bundle.
       layers: [
-        LayerVersion.fromLayerVersionArn(this, 'PowertoolsLayer', powertoolsLayerArn(Aws.REGION, config.observability.powertoolsLayerVersion)),
+        LayerVersion.fromLayerVersionArn(this, 'PowertoolsLayer', powertoolsLayerArn(config.observability.powertoolsRelease)),
       ],
       environment: {
         ...props.environment,
@@ -136,6 +146,13 @@ export class DirectoryFunction extends Construct {
         logLevel: LogLevel.WARNING,
         // Synthesis must work offline; never fall back to a Docker image pull.
         forceDockerBundling: false,
+        // The zip and place tables are data read beside the bundle (functions/geo/geo-data-file.ts),
+        // not code: each bundle that names one gets a copy of it (as bench/bundles.ts does).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => dataFileCommands(outputDir),
+        },
       },
     });
 

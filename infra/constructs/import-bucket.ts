@@ -1,6 +1,8 @@
 import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { functionRoleArn } from '../config/function-roles';
 import { importBucketPrefixes } from '../config/functions';
 import type { StageConfig } from '../config/stages';
 
@@ -24,6 +26,11 @@ export class ImportBucket extends Construct {
     return `${config.resourcePrefix}-imports-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
   }
 
+  /** ARN patterns of the roles that may upload for import (`imports.uploaderRoles`), in the stack's partition and account. */
+  static uploaderRoleArns(config: StageConfig): string[] {
+    return config.imports.uploaderRoles.map((role) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${role}`);
+  }
+
   readonly bucket: Bucket;
   readonly accessLogs: Bucket;
 
@@ -31,8 +38,8 @@ export class ImportBucket extends Construct {
     super(scope, id);
     const { imports } = props.config;
 
-    // Buckets are retained in every stage: CloudFormation cannot delete a bucket that still holds
-    // objects, and emptying it on delete (autoDeleteObjects) would add a custom-resource Lambda.
+    // The log bucket is retained in every stage: it is the record of who uploaded what, and its
+    // generated name never stands in the way of deploying the stage again.
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -66,8 +73,37 @@ export class ImportBucket extends Construct {
           abortIncompleteMultipartUploadAfter: imports.noncurrentVersionRetention,
         },
       ],
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Retained in prod. In dev it goes with the stack, because a retained bucket would keep its
+      // fixed name and make the next deploy of the stage fail. CloudFormation deletes only an empty
+      // bucket, and emptying it on delete (autoDeleteObjects) would add a custom-resource Lambda, so
+      // it is emptied by hand first (README "Deploying a stage", tearing dev down).
+      removalPolicy: props.config.removalPolicy,
     });
+
+    // An upload under imports/ is published without review, so only the stage's named operator
+    // roles may put objects there, and only the importer may write reports: an explicit Deny that
+    // no identity policy in the account (an administrator's, a CI role's) can outweigh. Reads are
+    // untouched, so the importer still fetches what it is told about.
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'UploadsOnlyByOperatorRoles',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${importBucketPrefixes.imports}*`)],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': ImportBucket.uploaderRoleArns(props.config) } },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ReportsOnlyByTheImporter',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${importBucketPrefixes.reports}*`)],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [functionRoleArn(props.config, 'import-from-s3')] } },
+      }),
+    );
 
     // Native CloudFormation rather than a bucket notification or `eventBridgeEnabled`, which CDK
     // implements with a custom-resource Lambda. Routing through EventBridge also keeps the stateful

@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { AccountRootPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { importBucketPrefixes } from '../config/functions';
 import { operationsHttpActions } from '../config/search-access';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeWildcardResource } from '../nag/acknowledge';
@@ -11,6 +12,8 @@ export interface OperationsRoleProps {
   /** The search domain's ARN (fixed name: SearchDomain.arn). */
   readonly domainArn: string;
   readonly table: ITable;
+  /** The import bucket's ARN (fixed name: ImportBucket.nameFor). */
+  readonly importBucketArn: string;
 }
 
 /**
@@ -18,7 +21,8 @@ export interface OperationsRoleProps {
  * `reconcile`, `search-access`, `export`, `expiring` with `OPENSEARCH_AUTH=sigv4`): the only
  * principal besides the function roles that the domain's access policy admits, and the master user
  * of its fine-grained access control. It reads the programs table (the reindex and the
- * reconciliation scan it) and writes nothing there: imports go through the import bucket.
+ * reconciliation scan it) and writes nothing there: imports go through the import bucket, where it
+ * is, by default, the one role allowed to upload (`imports.uploaderRoles`) and reads the reports.
  *
  * Trusted by the account, so who may assume it is decided where people get their access (an IAM
  * Identity Center permission set, or an IAM policy with sts:AssumeRole on this ARN), and each
@@ -35,7 +39,7 @@ export class OperationsRole extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsRoleProps) {
     super(scope, id);
-    const { config, domainArn, table } = props;
+    const { config, domainArn, table, importBucketArn } = props;
 
     this.role = new Role(this, 'Role', {
       roleName: config.operations.roleName,
@@ -59,6 +63,22 @@ export class OperationsRole extends Construct {
         actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
         resources: [table.tableArn],
       }),
+    );
+
+    // Uploads for import (whatever the bucket policy admits: imports.uploaderRoles) and their reports.
+    const uploads = `${importBucketArn}/${importBucketPrefixes.imports}*`;
+    const reports = `${importBucketArn}/${importBucketPrefixes.reports}*`;
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [uploads] }));
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [reports] }));
+    acknowledgeWildcardResource(
+      this.role,
+      uploads,
+      'Operators upload files of any name for import, under the imports/ prefix of the one import bucket only (the bucket policy refuses uploads there from any role not named in imports.uploaderRoles).',
+    );
+    acknowledgeWildcardResource(
+      this.role,
+      reports,
+      'Each report is named after its upload (reports/<upload key>.report.json), so the operator who uploaded reads it under the reports/ prefix of the import bucket; nothing else in the bucket.',
     );
   }
 }

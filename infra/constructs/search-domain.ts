@@ -4,7 +4,8 @@ import { AccountRootPrincipal, AnyPrincipal, Effect, PolicyDocument, PolicyState
 import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnDomain, Domain, EngineVersion, TLSSecurityPolicy } from 'aws-cdk-lib/aws-opensearchservice';
 import { Construct } from 'constructs';
-import { directoryFunctionNames, directoryFunctions, functionRoleArn, functionsWithCapability } from '../config/functions';
+import { functionRoleArn } from '../config/function-roles';
+import { directoryFunctionNames, directoryFunctions, functionsWithCapability } from '../config/functions';
 import { openSearchCapabilities, openSearchCapabilityDefinitions, operationsHttpActions } from '../config/search-access';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeNag } from '../nag/acknowledge';
@@ -112,8 +113,10 @@ export class SearchDomain extends Construct {
       // OpenSearch roles and configures the audit log. No internal users, no basic auth.
       ...(search.fineGrainedAccessControl ? { fineGrainedAccessControl: { masterUserArn: operationsRoleArn } } : {}),
       suppressLogsResourcePolicy: true,
-      // Service software (security) updates install in the off-peak window instead of waiting for someone.
+      // Service software (security) updates install in the off-peak window instead of waiting for
+      // someone, and the window is set outside US evenings (stages.ts offPeakWindowStartUtc).
       offPeakWindowEnabled: true,
+      offPeakWindowStart: search.offPeakWindowStartUtc,
       enableAutoSoftwareUpdate: true,
       removalPolicy: config.removalPolicy,
     });
@@ -139,7 +142,7 @@ export class SearchDomain extends Construct {
       acknowledgeNag(
         this.domain,
         'AwsSolutions-OS4',
-        `${config.stage} runs a single data node: a separate master quorum would triple the cost of a disposable domain that is rebuilt from DynamoDB; prod configures three dedicated masters.`,
+        `${config.stage} runs a single data node: a separate master quorum would add three nodes to it (four times the cost) for a disposable domain that is rebuilt from DynamoDB; prod configures three dedicated masters.`,
       );
     }
     if (!search.zoneAwareness) {

@@ -39,6 +39,7 @@ import { DirectoryMonitoring } from '../constructs/monitoring';
 import { ExpiryWatch } from '../constructs/expiry-watch';
 import { SearchReconciliation } from '../constructs/search-reconciliation';
 import { OriginVerification } from '../constructs/origin-verification';
+import { CursorSigningKey, makesCursors } from '../constructs/cursor-signing-key';
 import { ReviewerMembershipWatch } from '../constructs/reviewer-membership-watch';
 import { SearchDomain } from '../constructs/search-domain';
 import { acknowledgeNag } from '../nag/acknowledge';
@@ -92,6 +93,7 @@ export class ApiStack extends Stack {
     });
 
     this.originVerification = new OriginVerification(this, 'OriginVerification', { config });
+    const cursorSigningKey = new CursorSigningKey(this, 'CursorSigningKey', { config });
 
     // Each function is told only about the resources its handler reads settings for.
     const environments = {
@@ -129,6 +131,7 @@ export class ApiStack extends Stack {
       // Behind CloudFront, API Gateway's sourceIp is an edge server; the report rate limit keys on
       // the viewer address the edge hands on (functions/http/client-address.ts).
       ...(name === 'submit-report' ? { CLIENT_ADDRESS: 'viewer-address-header' } : {}),
+      ...(makesCursors(name) ? cursorSigningKey.environment() : {}),
     });
 
     const functions = Object.fromEntries(

@@ -61,7 +61,12 @@ export class StatefulStack extends Stack {
       });
     }
 
-    this.operations = new OperationsRole(this, 'Operations', { config, domainArn: SearchDomain.arn(this, config), table: this.table });
+    this.operations = new OperationsRole(this, 'Operations', {
+      config,
+      domainArn: SearchDomain.arn(this, config),
+      table: this.table,
+      importBucketArn: `arn:${this.partition}:s3:::${ImportBucket.nameFor(config)}`,
+    });
     this.searchDomain = new SearchDomain(this, 'Search', { config, operationsRoleArn: OperationsRole.arn(config) }).domain;
     // The master user of fine-grained access control, and the one operator the access policy admits.
     this.searchDomain.node.addDependency(this.operations);

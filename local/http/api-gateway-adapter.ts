@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, A
 import type { BearerTokenVerifier } from '../auth/verify-bearer-token';
 import { createLambdaContext } from '../lambda/lambda-context';
 import { toApiGatewayEvent } from './api-gateway-event';
+import { answerClientError } from './client-error-response';
 import { jwtAuthorizerContext } from '../../functions/http/authorizer-claims';
 import { RouteMatcher, type ApiHandler, type RouteMatch, type RouteTable } from './route-table';
 
@@ -13,6 +14,10 @@ export interface ApiGatewayAdapterOptions {
   /** The JWT authorizer's check, needed when a route is marked `authorizer: 'jwt'`. */
   verifyBearerToken?: BearerTokenVerifier;
   log?: (line: string) => void;
+  /** How long a client may take to send its whole request, body included (default 30 s); then 408. */
+  requestTimeoutMs?: number;
+  /** How long a client may take to send the request's headers (default 10 s); then 408. */
+  headersTimeoutMs?: number;
 }
 
 export interface ApiGatewayAdapter {
@@ -23,6 +28,13 @@ export interface ApiGatewayAdapter {
 
 /** The contract's request body limit (contract section 3, payload_too_large). */
 const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * API Gateway stops waiting for an integration after 30 s, so no request needs longer to arrive;
+ * Node's own default (5 minutes) would let a few slow clients hold connections for that long.
+ */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 
 /**
  * Serves a route table of Lambda handlers over HTTP the way an API Gateway HTTP API with Lambda
@@ -38,6 +50,8 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
     const method = (request.method ?? 'GET').toUpperCase();
     const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
     const body = await readLimitedBody(request);
+    // The client went away (or was cut off by the request timeout, which answered it already).
+    if (body === null) return;
     if (body === undefined) {
       response.setHeader('connection', 'close');
       return sendError(response, 413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
@@ -76,13 +90,18 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
     sendResult(response, result, method === 'HEAD');
   };
 
-  const server = createServer((request, response) => {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
+  // Node checks the timeouts every connectionsCheckingInterval, so a tighter check keeps them close to exact.
+  const serverOptions = { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.max(10, Math.min(1_000, headersTimeout / 4)) };
+  const server = createServer(serverOptions, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       log(`[api] ${request.method} ${request.url} failed in the adapter: ${String(error)}`);
       if (!response.headersSent) sendError(response, 500, 'internal', 'Internal server error');
       else response.destroy();
     });
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => answerClientError(error, socket, { requestTimeoutMs: requestTimeout }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${options.port} is already in use; set PORT to another one`) : error),
@@ -142,16 +161,19 @@ function sendResult(response: ServerResponse, result: APIGatewayProxyResultV2<ob
 
 function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message, details: [] } });
-  response.writeHead(statusCode, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }).end(body);
+  response
+    .writeHead(statusCode, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', 'content-length': String(Buffer.byteLength(body)) })
+    .end(body);
 }
 
 /**
- * The body, or undefined once it passes the limit. Reading stops there without destroying the
- * request, so the 413 still reaches the client before the connection closes.
+ * The body, or undefined once it passes the limit, or null when the connection closed before the
+ * body ended. Reading stops at the limit without destroying the request, so the 413 still reaches
+ * the client before the connection closes.
  */
-function readLimitedBody(request: IncomingMessage): Promise<Buffer | undefined> {
+function readLimitedBody(request: IncomingMessage): Promise<Buffer | undefined | null> {
   if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -163,6 +185,8 @@ function readLimitedBody(request: IncomingMessage): Promise<Buffer | undefined> 
     };
     request.on('data', onData);
     request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', reject);
+    // After 'end' these settle nothing; before it, the client aborted and the body will never arrive.
+    request.once('close', () => resolve(null));
+    request.once('error', () => resolve(null));
   });
 }

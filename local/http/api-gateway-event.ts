@@ -11,6 +11,22 @@ export interface EventRoute {
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
 
 /**
+ * Repeated names joined with commas, as API Gateway does. Built in a Map: on a plain object
+ * `__proto__` would set the prototype instead of a field (the parameter silently vanishing) and
+ * `constructor` would read Object's, while API Gateway's JSON event carries them as the plain
+ * fields they are, for the handler's schema to refuse like any unknown name.
+ */
+function joinedByName(pairs: Iterable<[string, string]>): Record<string, string> {
+  const joined = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const earlier = joined.get(name);
+    joined.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  }
+  // fromEntries defines own properties, so even `__proto__` stays a field.
+  return Object.fromEntries(joined);
+}
+
+/**
  * The event an API Gateway HTTP API (payload format 2.0) gives a Lambda integration for this
  * request: headers lower-cased and repeated ones joined with commas, query parameters decoded
  * and repeated keys joined with commas, cookies split out of the headers, path parameters decoded.
@@ -23,12 +39,9 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, route:
   const method = (request.method ?? 'GET').toUpperCase();
   const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 
-  const headers: Record<string, string> = {};
-  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i]!.toLowerCase();
-    const value = request.rawHeaders[i + 1]!;
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-  }
+  const headerPairs: [string, string][] = [];
+  for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) headerPairs.push([request.rawHeaders[i]!.toLowerCase(), request.rawHeaders[i + 1]!]);
+  const headers = joinedByName(headerPairs);
   const cookies = headers.cookie?.split(/;\s*/).filter(Boolean);
   delete headers.cookie;
   headers['x-forwarded-for'] ??= sourceIp;
@@ -36,10 +49,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, route:
   headers['x-forwarded-port'] ??= String(request.socket.localPort ?? '');
   headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 
-  const queryStringParameters: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    queryStringParameters[name] = queryStringParameters[name] === undefined ? value : `${queryStringParameters[name]},${value}`;
-  }
+  const queryStringParameters = joinedByName(new URLSearchParams(rawQueryString));
 
   const contentType = headers['content-type'] ?? '';
   const isBase64Encoded = body.length > 0 && !TEXT_CONTENT_TYPE.test(contentType);

@@ -1,8 +1,7 @@
 import { haversineMiles } from '../../functions/domain/geo';
 import type { GeoPoint } from '../../functions/domain/program';
 import type { UsState } from '../../functions/domain/vocabulary';
-import { decodeZipTable } from '../../functions/geo/zip-table';
-import { ZIP_TABLE } from '../../functions/geo/zip-table.generated';
+import { decodeZipTable, loadZipTable } from '../../functions/geo/zip-table';
 import type { Draws } from './prng';
 
 /**
@@ -52,15 +51,16 @@ let table: PlaceTable | undefined;
 
 function placeTable(): PlaceTable {
   if (table) return table;
-  const columns = decodeZipTable();
+  const zipTable = loadZipTable();
+  const columns = decodeZipTable(zipTable);
   const all: DemoPlace[] = [];
-  for (let index = 0; index < ZIP_TABLE.count; index++) {
-    const state = ZIP_TABLE.states[columns.stateIndex[index]!]!;
+  for (let index = 0; index < zipTable.count; index++) {
+    const state = zipTable.states[columns.stateIndex[index]!]!;
     if (EXCLUDED_STATES.has(state)) continue;
     all.push({
       zip: String(columns.zips[index]).padStart(5, '0'),
       state,
-      centroid: { lat: columns.lat[index]! / ZIP_TABLE.coordinateScale, lon: columns.lon[index]! / ZIP_TABLE.coordinateScale },
+      centroid: { lat: columns.lat[index]! / zipTable.coordinateScale, lon: columns.lon[index]! / zipTable.coordinateScale },
     });
   }
   const byZip = new Map(all.map((place) => [place.zip, place]));

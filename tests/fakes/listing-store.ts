@@ -1,4 +1,4 @@
-import type { Listing } from '../../functions/domain/listing';
+import type { Listing, ListingWithoutHistory } from '../../functions/domain/listing';
 import type { ListingStore, Page, PendingReservation, QueueEntry } from '../../functions/ports/listing-store';
 import type { MemoryClaimStore } from './claim-store';
 import type { MemoryReportStore } from './report-store';
@@ -11,6 +11,7 @@ type HeldReservation = Omit<PendingReservation, 'listingId'>;
  * - an owner's listings come newest first (by `createdAt`, then id), the review queue oldest
  *   submission first (by `submittedAt`, then id), across listings in review, open claims and open
  *   reports (the claim and report stores are given to the constructor, as they share the table);
+ * - pages of listings (an owner's, the queue's) carry no history, which only `get` reads;
  * - reservations of review capacity live in one record per owner, which exists only once
  *   started: `reservePending` refuses while there is none, and counts and adds in one step.
  * Values are copied in and out, as a real store serialises them.
@@ -33,10 +34,10 @@ export class MemoryListingStore implements ListingStore {
     return true;
   }
 
-  async listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>> {
+  async listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<ListingWithoutHistory>> {
     const owned = this.all()
       .filter((listing) => listing.ownerId === ownerId)
-      .map((listing) => ({ key: `${listing.createdAt}#${listing.id}`, item: listing }))
+      .map((listing) => ({ key: `${listing.createdAt}#${listing.id}`, item: withoutHistory(listing) }))
       .sort((a, b) => b.key.localeCompare(a.key));
     return pageOf(owned, page, (key, cursor) => key < cursor);
   }
@@ -72,7 +73,7 @@ export class MemoryListingStore implements ListingStore {
   async reviewQueue(page: { limit: number; cursor?: string }): Promise<Page<QueueEntry>> {
     const waiting: { key: string; item: QueueEntry }[] = [];
     for (const listing of this.all()) {
-      if (listing.status === 'pending_review' && listing.submittedAt) waiting.push({ key: `${listing.submittedAt}#${listing.id}`, item: { kind: 'listing', listing } });
+      if (listing.status === 'pending_review' && listing.submittedAt) waiting.push({ key: `${listing.submittedAt}#${listing.id}`, item: { kind: 'listing', listing: withoutHistory(listing) } });
     }
     for (const claim of this.queueSources.claims?.all() ?? []) {
       if (claim.status === 'open') waiting.push({ key: `${claim.submittedAt}#${claim.id}`, item: { kind: 'claim', claim } });
@@ -88,6 +89,10 @@ export class MemoryListingStore implements ListingStore {
   all(): Listing[] {
     return [...this.listings.values()].map((listing) => structuredClone(listing));
   }
+}
+
+function withoutHistory({ history: _history, ...listing }: Listing): ListingWithoutHistory {
+  return listing;
 }
 
 /** One page of items already in order; the cursor is the sort key of the page's last item. */

@@ -1,5 +1,5 @@
 import { tombstoneDocument, toProgramDocument, type ProgramDocument } from '../../functions/adapters/opensearch/program-document';
-import type { PublicProgram } from '../../functions/domain/program';
+import type { PublicProgram } from '../../functions/domain/public-view';
 import { FACET_NAMES, type Facets, type SearchCriteria, type SearchPage } from '../../functions/domain/search-criteria';
 import type { AddressMatch, IndexChange, IndexChangeOutcome, SearchIndex } from '../../functions/ports/search-index';
 

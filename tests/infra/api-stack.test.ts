@@ -7,6 +7,7 @@ import { openSearchClientBudget } from '../../infra/config/opensearch-client';
 import { reconciliation } from '../../infra/config/reconciliation';
 import { checkReservedConcurrency, minimumUnreservedConcurrency, stageConfig } from '../../infra/config/stages';
 import { functionRuntime } from '../../infra/constructs/directory-function';
+import { makesCursors } from '../../infra/constructs/cursor-signing-key';
 import { onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
 let dev: SynthesizedStage;
@@ -108,6 +109,7 @@ describe('functions', () => {
         expect(Object.keys(variables).sort(), name).toEqual([
           'COGNITO_CLIENT_ID',
           'COGNITO_USER_POOL_ID',
+          'CURSOR_SIGNING_KEY',
           'MAX_PENDING_LISTINGS',
           'NODE_OPTIONS',
           'OPENSEARCH_AUTH',
@@ -121,6 +123,22 @@ describe('functions', () => {
         expect(variables.OPENSEARCH_AUTH, name).toBe('sigv4');
         expect(variables.MAX_PENDING_LISTINGS, name).toBe(String(stage.config.listings.maxPendingPerProvider));
         expect(JSON.stringify(variables.PROGRAMS_TABLE), name).toContain(`IopDirectory-${stage.config.stage}-Stateful`);
+      }
+    }
+  });
+
+  it('hand the cursor signing key, as a reference resolved at deployment, to the functions that make or read cursors and to no other', () => {
+    for (const stage of [dev, prod]) {
+      const secret = stage.stacks.api.node.findChild('CursorSigningKey').node.findChild('Secret').node.defaultChild as never;
+      const secretId = stage.stacks.api.getLogicalId(secret);
+      const resource = stage.api.toJSON().Resources[secretId] as { Properties: Record<string, unknown> };
+      expect(resource.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+      expect(resource.Properties).not.toHaveProperty('SecretString');
+      expect(directoryFunctionNames.filter(makesCursors)).toHaveLength(14);
+      for (const name of directoryFunctionNames) {
+        const variables = (functionResource(stage, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        if (makesCursors(name)) expect(renderCfn(variables.CURSOR_SIGNING_KEY), name).toMatch(new RegExp(`^\\{\\{resolve:secretsmanager:.*${secretId}.*:SecretString:::\\}\\}$`));
+        else expect(variables, name).not.toHaveProperty('CURSOR_SIGNING_KEY');
       }
     }
   });

@@ -25,6 +25,7 @@ function logicalId(stage: SynthesizedStage, stack: 'stateful' | 'api', construct
 
 interface PolicyStatement {
   Effect: string;
+  Principal?: unknown;
   Action: string | string[];
   Condition?: unknown;
   Resource: unknown;
@@ -113,9 +114,58 @@ describe('import bucket', () => {
     }
   });
 
-  it('is retained with its objects when a stack is deleted', () => {
+  it('is retained in prod, and deleted with the stack in dev so the stage can be deployed again under the same name', () => {
+    const importBucketId = logicalId(prod, 'stateful', prod.stacks.stateful.imports.bucket);
+    for (const [id, bucket] of resourcesOfType(prod.stateful, 'AWS::S3::Bucket')) expect(bucket.DeletionPolicy, id).toBe('Retain');
+    expect(resourceOf(dev, 'stateful', dev.stacks.stateful.imports.bucket).DeletionPolicy).toBe('Delete');
+    expect(logicalId(dev, 'stateful', dev.stacks.stateful.imports.bucket)).toBe(importBucketId);
+    // The other buckets have generated names, so keeping them (the access record) blocks no redeploy.
+    for (const [id, bucket] of resourcesOfType(dev.stateful, 'AWS::S3::Bucket')) {
+      if (id === importBucketId) continue;
+      expect(bucket.DeletionPolicy, id).toBe('Retain');
+      expect(bucket.Properties, id).not.toHaveProperty('BucketName');
+    }
+    // Emptying on delete would take a custom-resource Lambda.
+    for (const stage of each()) stage.stateful.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('refuses uploads under imports/ from every role but the configured operator roles, and reports from all but the importer', () => {
     for (const stage of each()) {
-      for (const [id, bucket] of resourcesOfType(stage.stateful, 'AWS::S3::Bucket')) expect(bucket.DeletionPolicy, id).toBe('Retain');
+      const statements = bucketPolicyStatements(stage, logicalId(stage, 'stateful', stage.stacks.stateful.imports.bucket));
+      const denies = statements.filter((statement) => statement.Effect === 'Deny' && statement.Action === 's3:PutObject');
+      expect(denies).toHaveLength(2);
+      const [uploads, reports] = denies as [PolicyStatement, PolicyStatement];
+      for (const deny of denies) expect(deny.Principal).toEqual({ AWS: '*' });
+
+      expect(renderCfn(uploads.Resource)).toMatch(/\/imports\/\*$/);
+      const uploaders = (uploads.Condition as { ArnNotLike: Record<string, unknown[]> }).ArnNotLike['aws:PrincipalArn']!;
+      expect(uploaders.map(renderCfn)).toEqual(stage.config.imports.uploaderRoles.map((role) => `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${role}`));
+      expect(stage.config.imports.uploaderRoles).toEqual([stage.config.operations.roleName]);
+
+      expect(renderCfn(reports.Resource)).toMatch(/\/reports\/\*$/);
+      const writers = (reports.Condition as { ArnNotEquals: Record<string, unknown[]> }).ArnNotEquals['aws:PrincipalArn']!;
+      expect(writers.map(renderCfn)).toEqual([`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${stage.config.resourcePrefix}-import-from-s3-\${AWS::Region}`]);
+      // The importer's role is created under exactly that name.
+      const importer = resourceOf(stage, 'api', stage.stacks.api.functions['import-from-s3'].function).Properties?.Role as { 'Fn::GetAtt': [string, string] };
+      const role = (stage.api.toJSON().Resources as Record<string, CfnResource>)[importer['Fn::GetAtt'][0]]!;
+      expect(renderCfn(role.Properties?.RoleName)).toBe(`${stage.config.resourcePrefix}-import-from-s3-\${AWS::Region}`);
+
+      // Nothing else is denied or granted to principals by the bucket policy: reads stay with the identity policies.
+      expect(statements.filter((statement) => statement.Effect === 'Allow')).toEqual([]);
+    }
+  });
+
+  it('lets the operations role upload under imports/ and read reports, and nothing else in the bucket', () => {
+    for (const stage of each()) {
+      const roleId = logicalId(stage, 'stateful', stage.stacks.stateful.operations.role);
+      const policies = resourcesOfType(stage.stateful, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(roleId));
+      const s3 = policies
+        .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: PolicyStatement[] }).Statement)
+        .filter((statement) => asArray(statement.Action).some((action) => action.startsWith('s3:')));
+      expect(s3.map((statement) => [asArray(statement.Action), renderCfn(statement.Resource)])).toEqual([
+        [['s3:AbortMultipartUpload', 's3:PutObject'], `arn:\${AWS::Partition}:s3:::${stage.config.resourcePrefix}-imports-\${AWS::AccountId}-\${AWS::Region}/imports/*`],
+        [['s3:GetObject'], `arn:\${AWS::Partition}:s3:::${stage.config.resourcePrefix}-imports-\${AWS::AccountId}-\${AWS::Region}/reports/*`],
+      ]);
     }
   });
 });

@@ -2,9 +2,10 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directoryFunctionNames, type DirectoryFunctionName } from '../../infra/config/functions';
-import { firstErrorFunctions, POWERTOOLS_LAYER_ACCOUNT } from '../../infra/config/observability';
+import { firstErrorFunctions, POWERTOOLS_RELEASE } from '../../infra/config/observability';
 import { stages as stageConfigs, type StageName } from '../../infra/config/stages';
 import { userPoolTriggerNames } from '../../infra/config/user-pool-triggers';
+import { repoRoot } from '../../infra/constructs/directory-function';
 import { resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
 
 const stageNames: StageName[] = ['dev', 'prod'];
@@ -319,14 +320,25 @@ describe('Powertools', () => {
     return resourcesOfType(stage.api, 'AWS::Lambda::Function');
   }
 
-  it('comes from the public layer, at the stage-configured version, on every function', () => {
+  it('comes from the public layer of the configured release, resolved in the stack\'s own region and partition, on every function', () => {
     for (const stage of each()) {
-      const version = stage.config.observability.powertoolsLayerVersion;
+      const release = stage.config.observability.powertoolsRelease;
       for (const [id, fn] of functions(stage)) {
-        const layers = JSON.stringify(fn.Properties?.Layers);
-        expect(layers, id).toContain(`:${POWERTOOLS_LAYER_ACCOUNT}:layer:AWSLambdaPowertoolsTypeScriptV2:${version}`);
+        expect(fn.Properties?.Layers, id).toEqual([`{{resolve:ssm:/aws/service/powertools/typescript/generic/all/${release}}}`]);
+        // No hand-built ARN: its partition (arn:aws:) and account would be wrong outside the commercial partition.
+        expect(JSON.stringify(fn.Properties?.Layers), id).not.toContain('arn:');
       }
     }
+  });
+
+  it('is the release the tests and the local stack run: every installed @aws-lambda-powertools package', () => {
+    const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+    const installed = Object.entries(lock.packages).filter(([key]) => key.startsWith('node_modules/@aws-lambda-powertools/'));
+    expect(installed.map(([key]) => key).sort()).toEqual(
+      ['commons', 'logger', 'metrics', 'tracer'].map((name) => `node_modules/@aws-lambda-powertools/${name}`),
+    );
+    for (const [key, entry] of installed) expect(entry.version, key).toBe(POWERTOOLS_RELEASE);
+    for (const stage of each()) expect(stage.config.observability.powertoolsRelease).toBe(POWERTOOLS_RELEASE);
   });
 
   it('is left out of every bundle (imported from the layer), and the search bundle stays within budget', () => {

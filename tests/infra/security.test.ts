@@ -81,8 +81,9 @@ describe('IAM', () => {
       for (const { policy, statement } of identityStatements(stage)) {
         for (const resource of asArray(statement.Resource).filter((r) => r !== '*').map(renderCfn)) {
           if (!resource.includes('*')) continue;
-          if (policy.startsWith(importRole)) {
-            // <bucket arn>/imports/* or /reports/*, the bucket being the stateful stack's import bucket.
+          if (policy.startsWith(importRole) || (policy.startsWith(operationsRole) && resource.includes(':s3:::'))) {
+            // <bucket arn>/imports/* or /reports/*, the bucket being the stateful stack's import bucket
+            // (the importer's reads and reports; the operations role's uploads and report reads).
             expect(resource, policy).toMatch(new RegExp(`:s3:::${stage.config.resourcePrefix}-imports-\\$\\{AWS::AccountId\\}-\\$\\{AWS::Region\\}/(imports|reports)/\\*$`));
             continue;
           }
@@ -401,6 +402,8 @@ describe('cdk-nag AwsSolutions', () => {
       [
         // The origin secret rotates by hand: CloudFront only picks a new value up on redeployment.
         `IopDirectory-${stage}-Api/OriginVerification/Secret AwsSolutions-SMG4`,
+        // So does the cursor signing key: the functions pick a new value up on redeployment.
+        `IopDirectory-${stage}-Api/CursorSigningKey/Secret AwsSolutions-SMG4`,
         // No geo restriction, standard logging v2 (not the legacy S3 logging the rule looks for),
         // and no custom domain yet, so CloudFront's default certificate and TLS policy.
         `IopDirectory-${stage}-Edge/Api/Distribution AwsSolutions-CFR1`,
@@ -421,6 +424,9 @@ describe('cdk-nag AwsSolutions', () => {
         ]),
         // The operations role administers the whole domain (reindex, security configuration).
         `IopDirectory-${stage}-Stateful/Operations/Role AwsSolutions-IAM5[Resource::<domain>/*]`,
+        // Operators upload for import and read the reports (imports.uploaderRoles).
+        `IopDirectory-${stage}-Stateful/Operations/Role AwsSolutions-IAM5[Resource::<import bucket>/imports/*]`,
+        `IopDirectory-${stage}-Stateful/Operations/Role AwsSolutions-IAM5[Resource::<import bucket>/reports/*]`,
         `IopDirectory-${stage}-Stateful/Search/Domain AwsSolutions-OS1`,
         // MFA stays optional for providers; reviewers' tokens require TOTP (the pre token generation trigger).
         `IopDirectory-${stage}-Stateful/Users/Pool AwsSolutions-COG2`,

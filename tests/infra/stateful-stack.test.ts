@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { directoryFunctionNames, directoryFunctions } from '../../infra/config/functions';
 import { operationsHttpActions } from '../../infra/config/search-access';
 import { repoRoot } from '../../infra/constructs/directory-function';
+import { programIndexBody } from '../../functions/adapters/opensearch/index-mapping';
 import { expectedOpenSearchGrants } from './support/opensearch-grants';
 import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type SynthesizedStage } from './support/synth-stage';
 
@@ -203,6 +204,42 @@ describe('search domain', () => {
     });
   });
 
+  it('holds a copy of the programs index on every data node, so every node serves searches', () => {
+    const { number_of_shards: shards, auto_expand_replicas: autoExpand } = programIndexBody.settings;
+    for (const stage of [dev, prod]) {
+      const cluster = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain').Properties?.ClusterConfig as {
+        InstanceCount: number;
+        ZoneAwarenessConfig?: { AvailabilityZoneCount: number };
+      };
+      const nodes = cluster.InstanceCount;
+      const copies = shards * (1 + autoExpandedReplicas(autoExpand, nodes));
+      // Evenly spread: each node holds the same number of shard copies, and none holds none.
+      expect(copies % nodes, stage.config.stage).toBe(0);
+      expect(copies, stage.config.stage).toBeGreaterThanOrEqual(nodes);
+      // A whole copy in every zone, so a zone's loss leaves searches answered in full.
+      if (cluster.ZoneAwarenessConfig) expect(1 + autoExpandedReplicas(autoExpand, nodes)).toBeGreaterThanOrEqual(cluster.ZoneAwarenessConfig.AvailabilityZoneCount);
+    }
+  });
+
+  it('does its maintenance in a window outside US evening hours, in every US time zone and season', () => {
+    // Standard and daylight offsets from UTC: Eastern, Central, Mountain, Pacific, Alaska, Hawaii.
+    const usOffsets = [-4, -5, -6, -7, -8, -9, -10];
+    for (const stage of [dev, prod]) {
+      const domain = onlyResource(stage.stateful, 'AWS::OpenSearchService::Domain').Properties;
+      const options = domain?.OffPeakWindowOptions as { Enabled: boolean; OffPeakWindow: { WindowStartTime: { Hours: number; Minutes: number } } };
+      expect(options.Enabled).toBe(true);
+      expect(domain?.SoftwareUpdateOptions).toEqual({ AutoSoftwareUpdateEnabled: true });
+      const start = options.OffPeakWindow.WindowStartTime.Hours * 60 + options.OffPeakWindow.WindowStartTime.Minutes;
+      // The window is always 10 hours long; evenings are 17:00 to midnight, local time.
+      for (let minute = start; minute < start + 10 * 60; minute += 15) {
+        for (const offset of usOffsets) {
+          const local = (((minute + offset * 60) % 1440) + 1440) % 1440;
+          expect(local < 17 * 60, `${stage.config.stage}: ${minute / 60} UTC is ${local / 60} at UTC${offset}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('is retained in prod and removed with the stack in dev', () => {
     expect(onlyResource(prod.stateful, 'AWS::OpenSearchService::Domain').DeletionPolicy).toBe('Retain');
     expect(onlyResource(dev.stateful, 'AWS::OpenSearchService::Domain').DeletionPolicy).toBe('Delete');
@@ -284,7 +321,7 @@ describe('search domain', () => {
     }
   });
 
-  it('creates the operations role under the configured name, trusted by the account, with the domain and read-only table access', () => {
+  it('creates the operations role under the configured name, trusted by the account, with the domain, read-only table access and the import uploads', () => {
     for (const stage of [dev, prod]) {
       const roleId = stage.stacks.stateful.getLogicalId(stage.stacks.stateful.operations.role.node.defaultChild as never);
       const role = (stage.stateful.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>)[roleId]!;
@@ -295,7 +332,9 @@ describe('search domain', () => {
       const [, policy] = resourcesOfType(stage.stateful, 'AWS::IAM::Policy').find(([id]) => id.startsWith(roleId.replace(/[0-9A-F]{8}$/, '')))!;
       const statements = (policy.Properties?.PolicyDocument as { Statement: PolicyStatementJson[] }).Statement;
       const actions = statements.flatMap((statement) => asArray(statement.Action)).sort();
-      expect(actions).toEqual([...operationsHttpActions, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'].sort());
+      // The S3 actions are asserted with their resources in import-bucket.test.ts.
+      const s3 = ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'];
+      expect(actions).toEqual([...operationsHttpActions, 'dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', ...s3].sort());
       const tableStatement = statements.find((statement) => asArray(statement.Action).includes('dynamodb:Scan'))!;
       expect(asArray(tableStatement.Resource).map(renderCfn)).toEqual([expect.stringMatching(/^\$\{Programs[0-9A-F]{8}\.Arn\}$/)]);
       expect(JSON.stringify(stage.stateful.toJSON().Outputs)).toContain('OperationsRoleArn');
@@ -328,4 +367,11 @@ interface PolicyStatementJson {
   Action: string | string[];
   Resource: unknown;
   Condition?: { ArnEquals?: Record<string, unknown[]>; ArnNotEquals?: Record<string, unknown[]> };
+}
+
+/** The replicas OpenSearch keeps for an `auto_expand_replicas` range ("0-1", "0-all") on `nodes` data nodes. */
+function autoExpandedReplicas(range: string, nodes: number): number {
+  const [min, max] = range.split('-') as [string, string];
+  const upper = max === 'all' ? nodes - 1 : Number(max);
+  return Math.max(Number(min), Math.min(upper, nodes - 1));
 }

@@ -291,6 +291,17 @@ describe('the daily summary', () => {
     expect(message.sms).toBe(lines[0]);
   });
 
+  it('needs no cursor signing key (infra gives it none): it reads one page and hands out no cursor', async () => {
+    const key = process.env.CURSOR_SIGNING_KEY;
+    delete process.env.CURSOR_SIGNING_KEY;
+    try {
+      const handler = expirySummaryHandler(() => ({ index, sns: fakeSns().client, topicArn: TOPIC, withinDays: 60, today: () => FAR_TODAY }));
+      expect(await handler({}, lambdaContext)).toMatchObject({ count: 12, within: 60 });
+    } finally {
+      process.env.CURSOR_SIGNING_KEY = key;
+    }
+  });
+
   it('says so when nothing expires, and fails (for the alarm) when SNS refuses', async () => {
     const quiet = fakeSns();
     const handler = expirySummaryHandler(() => ({ index, sns: quiet.client, topicArn: TOPIC, withinDays: 30, today: () => '2195-01-01' }));

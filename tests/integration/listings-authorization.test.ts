@@ -70,6 +70,14 @@ describe('authorization matrix', () => {
     }
   });
 
+  it('refuses a provider calling reject with 403 before reading the body, so an invalid body reveals nothing of its schema', async () => {
+    for (const requestBody of [{}, { reason: '', unknown: 1 }, 'not json']) {
+      const response = await api('POST', `/v1/review/${listingId}/reject`, { token: tokens.owner, body: requestBody });
+      expect(response.status).toBe(403);
+      expect(response.body).toEqual({ error: { code: 'forbidden', message: expect.any(String), details: [] } });
+    }
+  });
+
   it("lists only the caller's own listings", async () => {
     const others = await api<{ items: { id: string }[] }>('GET', '/v1/listings?limit=100', { token: tokens.otherProvider });
     expect(others.body.items.map((item) => item.id)).not.toContain(listingId);

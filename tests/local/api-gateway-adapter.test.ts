@@ -1,5 +1,9 @@
+import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { errorResponse } from '../../functions/http/error-response';
+import { parseInput } from '../../functions/http/parse-input';
 import { startApiGatewayAdapter, type ApiGatewayAdapter } from '../../local/http/api-gateway-adapter';
 import type { ApiHandler } from '../../local/http/route-table';
 
@@ -29,6 +33,15 @@ describe('API Gateway adapter', () => {
         'GET /v1/not-modified': async () => ({ statusCode: 304, headers: { ETag: '"v1"', 'Cache-Control': 'public, max-age=60' } }),
         'GET /v1/broken': async () => {
           throw new Error('secret internals at /srv/app.ts:12');
+        },
+        'GET /v1/strict': async (event) => {
+          events.push(event);
+          try {
+            parseInput(z.strictObject({ q: z.string().optional() }), event.queryStringParameters ?? {}, 'query parameters');
+            return { statusCode: 200, body: '{}' };
+          } catch (error) {
+            return errorResponse(error);
+          }
         },
       },
     });
@@ -162,5 +175,100 @@ describe('API Gateway adapter', () => {
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large' } });
     expect(events).toEqual([]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('passes a query parameter named %s as the plain field it is, for the schema to refuse', async (name) => {
+    const response = await fetch(`${api.url}/v1/strict?${name}=x&q=a`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'Invalid query parameters', details: [{ path: name, message: 'is not a recognised field' }] } });
+    expect(Object.hasOwn(events[0]?.queryStringParameters ?? {}, name)).toBe(true);
+    expect(events[0]?.queryStringParameters?.[name]).toBe('x');
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('passes a header named like an Object property as the header it is', async () => {
+    // fetch drops a header named __proto__, so this one is written by hand.
+    await rawExchange(api.url, 'GET /v1/programs HTTP/1.1\r\nhost: x\r\nconstructor: c\r\n__proto__: p\r\nconnection: close\r\n\r\n');
+    expect(events[0]?.headers).toMatchObject({ constructor: 'c' });
+    expect(Object.hasOwn(events[0]?.headers ?? {}, '__proto__')).toBe(true);
+    expect(events[0]?.headers['__proto__']).toBe('p');
+    expect(Object.getPrototypeOf(events[0]?.headers)).toBe(Object.prototype);
+  });
+
+  it('sends its own errors with nosniff', async () => {
+    const missing = await fetch(`${api.url}/v2/nothing`);
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+/** Writes `request` on a fresh connection and reads whatever comes back until the server closes it. */
+function rawExchange(url: string, request: string): Promise<{ status: number; headers: Record<string, string>; body: string; elapsedMs: number }> {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body, elapsedMs: Date.now() - started });
+    });
+  });
+}
+
+describe("API Gateway adapter, requests Node's HTTP parser refuses", () => {
+  let api: ApiGatewayAdapter;
+  const reached: string[] = [];
+
+  beforeAll(async () => {
+    api = await startApiGatewayAdapter({
+      port: 0,
+      log: () => undefined,
+      requestTimeoutMs: 600,
+      headersTimeoutMs: 300,
+      routes: {
+        'POST /v1/uploads': async (event) => {
+          reached.push(event.routeKey);
+          return { statusCode: 200, body: '{}' };
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+
+  const contractError = (code: string) => ({ error: { code, message: expect.any(String), details: [] } });
+
+  it('answers a malformed request with 400 and the contract error body', async () => {
+    const response = await rawExchange(api.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(JSON.parse(response.body)).toEqual(contractError('invalid_request'));
+  });
+
+  it('answers headers past the size limit with 431 and the contract error body', async () => {
+    const response = await rawExchange(api.url, `GET /v1/uploads HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(response.status).toBe(431);
+    expect(JSON.parse(response.body)).toEqual(contractError('payload_too_large'));
+  });
+
+  it('cuts off a client that sends its headers too slowly with 408 and the contract error body', async () => {
+    const response = await rawExchange(api.url, 'POST /v1/uploads HTTP/1.1\r\nhost: x\r\n');
+    expect(response.status).toBe(408);
+    expect(JSON.parse(response.body)).toEqual(contractError('invalid_request'));
+  });
+
+  it('cuts off a body that arrives too slowly with 408, without reaching the handler', async () => {
+    const response = await rawExchange(api.url, 'POST /v1/uploads HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"partial":');
+    expect(response.status).toBe(408);
+    expect(JSON.parse(response.body)).toEqual(contractError('invalid_request'));
+    expect(response.elapsedMs).toBeLessThan(5_000);
+    expect(reached).toEqual([]);
   });
 });

@@ -7,6 +7,20 @@ export function northOf(origin: GeoPoint, miles: number): GeoPoint {
   return { lat: origin.lat + miles / 69.093, lon: origin.lon };
 }
 
+/** An address the zip table places in Burlington, VT, for tests of listings and claims. */
+export const BURLINGTON_ADDRESS = { street1: '1 Church St', city: 'Burlington', state: 'VT' as const, zip: '05401' };
+
+/** An imported, published program at BURLINGTON_ADDRESS, as a claim or a duplicate check finds it. */
+export function importedInBurlington(externalId: string, name: string): Program {
+  return makeProgram('samhsa', externalId, {
+    name,
+    address: BURLINGTON_ADDRESS,
+    location: { lat: 44.4759, lon: -73.2121 },
+    timezone: 'America/New_York',
+    levelsOfCare: ['iop'],
+  });
+}
+
 /** A complete stored program; tests override what they are about. */
 export function makeProgram(source: string, externalId: string, overrides: Partial<Program> = {}): Program {
   const base = {

@@ -111,7 +111,12 @@ describe('httpCaching middleware', () => {
       const response = await invoke(event({ query: 'a', headers: { 'If-None-Match': ifNoneMatch } }));
       expect(response.statusCode, ifNoneMatch).toBe(304);
       expect(response.body).toBeUndefined();
-      expect(response.headers).toEqual({ 'cache-control': 'public, max-age=60, stale-while-revalidate=300', etag, 'x-correlation-id': 'request-1' });
+      expect(response.headers).toEqual({
+        'cache-control': 'public, max-age=60, stale-while-revalidate=300',
+        etag,
+        'x-correlation-id': 'request-1',
+        'x-content-type-options': 'nosniff',
+      });
     }
     const head = await invoke(event({ method: 'HEAD', query: 'a', headers: { 'if-none-match': etag } }));
     expect(head.statusCode).toBe(304);

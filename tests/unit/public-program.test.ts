@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPublicProgram } from '../../functions/domain/program';
+import { toPublicProgram } from '../../functions/domain/public-view';
 import { makeProgram } from '../support/program-fixtures';
 
 describe('toPublicProgram', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, InvalidRequestError, NotFoundError, RateLimitedError } from '../../functions/domain/errors';
-import type { PublicProgram } from '../../functions/domain/program';
+import type { PublicProgram } from '../../functions/domain/public-view';
 import { isReportId, REPORT_CATEGORIES, reportRequestSchema, toReportView, type Report } from '../../functions/domain/report';
 import { toErrorDetails } from '../../functions/domain/validation-details';
 import type { RateLimiter } from '../../functions/ports/rate-limiter';

@@ -1,12 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conditionalPut } from './conditional-put';
-import type { Listing } from '../../domain/listing';
+import type { Listing, ListingWithoutHistory } from '../../domain/listing';
 import type { ListingStore, Page, PendingReservation, QueueEntry } from '../../ports/listing-store';
 import { fromClaimItem, isClaimItem } from './claim-item';
 import { isConditionFailure } from './condition-failure';
 import { fromReportItem, isReportItem } from './dynamodb-report-store';
 import {
+  EMPTY_HISTORY,
+  fromHistoryItem,
   fromListingItem,
+  historyChainOf,
+  historyFromChain,
+  inlineHistoryOf,
+  isHistoryItem,
   isListingItem,
   listingKey,
   OWNER_INDEX,
@@ -15,9 +22,19 @@ import {
   pendingReservationsKey,
   REVIEW_QUEUE_INDEX,
   reviewQueuePartition,
+  toHistoryItem,
   toListingItem,
+  type HistoryChain,
+  type HistoryItem,
 } from './listing-item';
 import { decodePageCursor, encodePageCursor } from './page-cursor';
+
+/**
+ * A save usually adds one or two entries; more (a listing whose inline history moves out) are
+ * split so that no history item nears the item limit: an entry holds at most a 2,000-character
+ * note and a list of field names, a few KB.
+ */
+const HISTORY_ENTRIES_PER_ITEM = 50;
 
 export class DynamoDbListingStore implements ListingStore {
   constructor(
@@ -25,16 +42,80 @@ export class DynamoDbListingStore implements ListingStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * One query reads the listing and its history items together (they share its partition), page
+   * by page: about what reading a listing with its history inline cost, with no item limit.
+   */
   async get(id: string): Promise<Listing | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: listingKey(id), ConsistentRead: true }));
-    return Item && isListingItem(Item) ? fromListingItem(Item) : undefined;
+    let listingItem: Record<string, unknown> | undefined;
+    const historyItems: HistoryItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': listingKey(id).pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (isListingItem(item)) listingItem = item;
+        else if (isHistoryItem(item)) historyItems.push(fromHistoryItem(item));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    if (!listingItem) return undefined;
+    const chain = historyChainOf(listingItem);
+    const history = chain === 'inline' ? inlineHistoryOf(listingItem) : historyFromChain(id, chain, historyItems);
+    return { ...fromListingItem(listingItem), history };
   }
 
+  /**
+   * Two writes, no transaction (dynalite has none): first the new history entries as items nothing
+   * links to yet, then the listing item, conditional on its revision, pointing its chain at them.
+   * A crash or a lost race in between leaves only unlinked items that no read returns; the listing
+   * and the history read with it never disagree. A listing whose history is still inline moves it
+   * all into history items on its first save.
+   */
   async save(listing: Listing, expectedRevision: number | 'absent'): Promise<boolean> {
-    return conditionalPut(this.client, this.tableName, toListingItem(listing), 'revision', expectedRevision);
+    const stored = expectedRevision === 'absent' ? EMPTY_HISTORY : await this.storedChain(listing.id, expectedRevision);
+    if (stored === undefined) return false;
+    const chain = await this.appendHistory(listing, stored);
+    return conditionalPut(this.client, this.tableName, toListingItem(listing, chain), 'revision', expectedRevision);
   }
 
-  async listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<Listing>> {
+  /** The stored listing's chain if it is still at `revision` (an inline history counts as none stored); undefined if not. */
+  private async storedChain(id: string, revision: number): Promise<HistoryChain | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: listingKey(id),
+        ConsistentRead: true,
+        ProjectionExpression: '#revision, historyHead, historyLength',
+        ExpressionAttributeNames: { '#revision': 'revision' },
+      }),
+    );
+    if (Item?.revision !== revision) return undefined;
+    const chain = historyChainOf(Item);
+    return chain === 'inline' ? EMPTY_HISTORY : chain;
+  }
+
+  /** Writes the entries past `stored` as new, unlinked history items; the chain that ends with them. */
+  private async appendHistory(listing: Listing, stored: HistoryChain): Promise<HistoryChain> {
+    const added = listing.history.slice(stored.length);
+    let head = stored.head;
+    for (let part = 0; part * HISTORY_ENTRIES_PER_ITEM < added.length; part++) {
+      const entries = added.slice(part * HISTORY_ENTRIES_PER_ITEM, (part + 1) * HISTORY_ENTRIES_PER_ITEM);
+      const item: HistoryItem = { id: randomUUID(), follows: head, entries };
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: toHistoryItem(listing.id, listing.revision, part, item) }));
+      head = item.id;
+    }
+    return { head, length: stored.length + added.length };
+  }
+
+  async listByOwner(ownerId: string, page: { limit: number; cursor?: string }): Promise<Page<ListingWithoutHistory>> {
     const result = await this.queryPage(OWNER_INDEX, ownerPartition(ownerId), page, false);
     return { items: result.items.filter(isListingItem).map(fromListingItem), nextCursor: result.nextCursor };
   }
@@ -119,9 +200,9 @@ export class DynamoDbListingStore implements ListingStore {
         ExpressionAttributeValues: { ':partition': partition },
         ScanIndexForward: oldestFirst,
         Limit: page.limit,
-        ExclusiveStartKey: decodePageCursor(page.cursor),
+        ExclusiveStartKey: decodePageCursor(page.cursor, { indexName, partition }),
       }),
     );
-    return { items: response.Items ?? [], nextCursor: encodePageCursor(response.LastEvaluatedKey) };
+    return { items: response.Items ?? [], nextCursor: encodePageCursor(response.LastEvaluatedKey, { indexName, partition }) };
   }
 }

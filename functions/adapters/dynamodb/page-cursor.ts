@@ -1,17 +1,50 @@
-import { InvalidRequestError } from '../../domain/errors';
+import { cursorSigningKey } from '../../config/cursor-config';
+import { invalidCursor, isPlainObject, openCursor, sealCursor } from '../cursor/signed-cursor';
+import { TABLE_INDEXES, TABLE_KEYS } from './programs-table';
 
-/** DynamoDB's LastEvaluatedKey as an opaque cursor. */
-export function encodePageCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+/** The index and partition a page was read from: a cursor continues that query only. */
+export interface PageScope {
+  indexName: string;
+  partition: string;
 }
 
-export function decodePageCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/**
+ * DynamoDB's LastEvaluatedKey, sealed (cursor/signed-cursor.ts) with the query it continues, so a
+ * client can neither write a table key of its own nor carry one to another query.
+ */
+interface PageCursorPayload {
+  scope: string;
+  key: Record<string, string>;
+}
+
+const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+  ...TABLE_INDEXES.flatMap((index) => [index.partitionKey, index.sortKey]),
+]);
+
+const scopeOf = (scope: PageScope) => `${scope.indexName}\u0000${scope.partition}`;
+
+// The signing key is read only for a cursor actually made or read: most pages are the last.
+export function encodePageCursor(key: Record<string, unknown> | undefined, scope: PageScope, signingKey?: string): string | null {
+  return key ? sealCursor({ scope: scopeOf(scope), key }, signingKey ?? cursorSigningKey()) : null;
+}
+
+export function decodePageCursor(cursor: string | undefined, scope: PageScope, signingKey?: string): Record<string, string> | undefined {
   if (!cursor) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
-  } catch {
-    // Reported below, like any other cursor that did not come from us.
-  }
-  throw new InvalidRequestError('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
+  const payload = openCursor(cursor, signingKey ?? cursorSigningKey());
+  if (!isPageCursorPayload(payload)) throw invalidCursor();
+  if (payload.scope !== scopeOf(scope)) throw invalidCursor('belongs to another listing query; start again without a cursor');
+  return payload.key;
+}
+
+function isPageCursorPayload(payload: unknown): payload is PageCursorPayload {
+  if (!isPlainObject(payload) || typeof payload.scope !== 'string' || !isPlainObject(payload.key)) return false;
+  const attributes = Object.entries(payload.key);
+  return (
+    attributes.length > 0 &&
+    attributes.every(([name, value]) => KEY_ATTRIBUTES.has(name) && typeof value === 'string' && value.length > 0) &&
+    Object.hasOwn(payload.key, TABLE_KEYS.partitionKey) &&
+    Object.hasOwn(payload.key, TABLE_KEYS.sortKey)
+  );
 }

@@ -4,7 +4,7 @@ import type { Program } from '../../domain/program';
 
 /**
  * The live (approved) versions of provider listings that are not archived, page by page: what
- * search serves for listings (see decodeListing in stream-record.ts). Pending versions are never
+ * search serves for listings (see listingChange in stream-record.ts). Pending versions are never
  * read, so an edit waiting for review cannot leak into an export.
  */
 export async function* scanLiveListings(client: DynamoDBDocumentClient, tableName: string): AsyncIterable<Program[]> {

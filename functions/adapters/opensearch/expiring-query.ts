@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { InvalidRequestError } from '../../domain/errors';
+import { cursorSigningKey } from '../../config/cursor-config';
+import { invalidCursor, isPlainObject, openCursor, sealCursor } from '../cursor/signed-cursor';
 import type { ExpiryWindow } from '../../ports/search-index';
 
 /**
@@ -64,9 +65,12 @@ export function buildExpiringBody(window: ExpiryWindow, limit: number, searchAft
   };
 }
 
-/** A cursor is the sort position of a page's last hit, bound to the window it was read in. */
+/**
+ * A cursor is the sort position of a page's last hit (its score, then its id), bound to the window
+ * it was read in and sealed (cursor/signed-cursor.ts) so no client can write a position of its own.
+ */
 interface ExpiringCursorPayload {
-  after: unknown[];
+  after: [number, string];
   window: string;
 }
 
@@ -74,24 +78,21 @@ function windowFingerprint(window: ExpiryWindow): string {
   return createHash('sha256').update(`${window.from}/${window.to}`).digest('base64url').slice(0, 16);
 }
 
-export function encodeExpiringCursor(after: unknown[], window: ExpiryWindow): string {
-  const payload: ExpiringCursorPayload = { after, window: windowFingerprint(window) };
-  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+export function encodeExpiringCursor(after: unknown[], window: ExpiryWindow, key: string = cursorSigningKey()): string {
+  return sealCursor({ after, window: windowFingerprint(window) }, key);
 }
 
-export function decodeExpiringCursor(cursor: string, window: ExpiryWindow): unknown[] {
-  const invalid = (message: string) => new InvalidRequestError('Invalid cursor', [{ path: 'cursor', message }]);
-  let payload: Partial<ExpiringCursorPayload>;
-  try {
-    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<ExpiringCursorPayload>;
-  } catch {
-    throw invalid('is not a cursor returned by this API');
-  }
-  if (!Array.isArray(payload.after) || payload.after.length !== 2 || typeof payload.window !== 'string') {
-    throw invalid('is not a cursor returned by this API');
-  }
+export function decodeExpiringCursor(cursor: string, window: ExpiryWindow, key: string = cursorSigningKey()): [number, string] {
+  const payload = openCursor(cursor, key);
+  if (!isExpiringCursorPayload(payload)) throw invalidCursor();
   if (payload.window !== windowFingerprint(window)) {
-    throw invalid('belongs to another window (another `within`, or a page read on another day); start again without a cursor');
+    throw invalidCursor('belongs to another window (another `within`, or a page read on another day); start again without a cursor');
   }
   return payload.after;
+}
+
+function isExpiringCursorPayload(payload: unknown): payload is ExpiringCursorPayload {
+  if (!isPlainObject(payload) || typeof payload.window !== 'string' || !Array.isArray(payload.after) || payload.after.length !== 2) return false;
+  const [score, id] = payload.after as unknown[];
+  return typeof score === 'number' && Number.isFinite(score) && typeof id === 'string';
 }

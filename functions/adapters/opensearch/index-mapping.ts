@@ -10,8 +10,10 @@ const strictDate = { type: 'date', format: 'strict_date' } as const;
 export const programIndexBody = {
   settings: {
     number_of_shards: 1,
-    // One replica wherever a second node exists, none on a single local node (so it stays green).
-    auto_expand_replicas: '0-1',
+    // A copy on every data node: the index is small, so each node holds it whole and every node
+    // serves searches (prod's three, one per zone; with '0-1' one of them held nothing). None on a
+    // single node (dev, local), so it stays green. infra stage config: search.dataNodes.
+    auto_expand_replicas: '0-all',
     refresh_interval: '1s',
     // The domain publishes slow logs to CloudWatch, but OpenSearch writes them only past these.
     'search.slowlog.threshold.query.warn': '500ms',

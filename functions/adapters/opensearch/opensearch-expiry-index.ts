@@ -1,5 +1,5 @@
 import type { Client } from '@opensearch-project/opensearch';
-import { inContractOrder, type PublicProgram } from '../../domain/program';
+import { publicProgramView, type PublicProgram } from '../../domain/public-view';
 import type { ExpiringPage, ExpiringPageRequest, ExpiryIndex, ExpiryWindow } from '../../ports/search-index';
 import { buildExpiringBody, decodeExpiringCursor, encodeExpiringCursor } from './expiring-query';
 import { guarded } from './opensearch-search-index';
@@ -33,9 +33,9 @@ export class OpenSearchExpiryIndex implements ExpiryIndex {
       programs: hits.map((hit) => {
         if (!hit._source?.program) throw new Error(`Indexed program ${hit._id} has no stored record`);
         // The engine re-serialises sources in its own key order.
-        return inContractOrder(hit._source.program);
+        return publicProgramView(hit._source.program);
       }),
-      nextCursor: hits.length === page.limit && last?.sort ? encodeExpiringCursor(last.sort, window) : null,
+      nextCursor: !page.firstPageOnly && hits.length === page.limit && last?.sort ? encodeExpiringCursor(last.sort, window) : null,
     };
   }
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError } from '../../domain/errors';
 import { haversineMiles } from '../../domain/geo';
-import { inContractOrder, type PublicProgram } from '../../domain/program';
+import { publicProgramView, type PublicProgram } from '../../domain/public-view';
 import {
   FACET_NAMES,
   type BoundingBox,
@@ -164,7 +164,7 @@ export class OpenSearchSearchIndex implements SearchIndex, VersionedSearch {
     const source = (response.body as { found?: boolean; _source?: ProgramDocument }).found
       ? (response.body as { _source?: ProgramDocument })._source
       : undefined;
-    return source?.published && source.program ? inContractOrder(source.program) : undefined;
+    return source?.published && source.program ? publicProgramView(source.program) : undefined;
   }
 
   async apply(changes: IndexChange[]): Promise<IndexChangeOutcome[]> {
@@ -210,7 +210,7 @@ export class OpenSearchSearchIndex implements SearchIndex, VersionedSearch {
     const program = hit._source?.program;
     if (!program) throw new Error(`Indexed program ${hit._id} has no stored record`);
     // The engine re-serialises filtered sources in its own key order.
-    const ordered = inContractOrder(program);
+    const ordered = publicProgramView(program);
     if (!criteria.origin) return ordered;
     const distanceMiles = roundTo(haversineMiles(criteria.origin, program.location), 2);
     if (!criteria.reachState) return { ...ordered, distanceMiles };

@@ -1,5 +1,8 @@
 import { nameKey, streetKey } from '../../domain/address-key';
-import { effectiveLicenses, minutesOfDay, toPublicProgram, type Program, type PublicProgram } from '../../domain/program';
+import { effectiveLicenses } from '../../domain/effective-licenses';
+import type { Program } from '../../domain/program';
+import { toPublicProgram, type PublicProgram } from '../../domain/public-view';
+import { minutesOfDay } from '../../domain/time-of-day';
 import { sessionTimesOf } from '../../domain/session-times';
 
 /**

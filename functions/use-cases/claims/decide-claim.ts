@@ -3,13 +3,14 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { changedFields, recordOf, type Listing, type ListingVersion } from '../../domain/listing';
 import type { Program } from '../../domain/program';
-import { requireReviewer } from '../listings/listing-access';
+import { requireReviewer, requireSomeoneElses } from '../listings/listing-access';
 import { nowIso, type ListingDependencies } from '../listings/listing-dependencies';
 
 async function openClaim(identity: Identity, id: string, deps: ListingDependencies): Promise<Claim> {
   requireReviewer(identity);
   const claim = await deps.claims.get(id);
   if (!claim) throw new NotFoundError(`No claim ${id}`, [{ path: 'id', message: 'not found' }]);
+  requireSomeoneElses(identity, claim.claimantId, 'claim');
   if (claim.status !== 'open') throw new ConflictError(`Claim ${id} is ${claim.status}`, [{ path: 'id', message: `is ${claim.status}` }]);
   return claim;
 }

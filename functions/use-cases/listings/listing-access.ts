@@ -26,6 +26,16 @@ export function requireReviewer(identity: Identity): void {
   if (!identity.isReviewer) throw new ForbiddenError('Only reviewers may do this');
 }
 
+/**
+ * Four eyes: whoever submitted an item (a listing's owner, a claim's claimant) may not decide it,
+ * even as a reviewer, or it would reach the public with nobody else having looked at it.
+ */
+export function requireSomeoneElses(identity: Identity, submitterId: string, kind: 'listing' | 'claim'): void {
+  if (submitterId === identity.sub) {
+    throw new ForbiddenError(`Reviewers may not decide a ${kind} they submitted; another reviewer must`, [{ path: 'id', message: `is your own ${kind}` }]);
+  }
+}
+
 export function requireNotArchived(listing: Listing): void {
   if (listing.status === 'archived') throw new ConflictError(`Listing ${listing.id} is archived`, [{ path: 'id', message: 'is archived' }]);
 }

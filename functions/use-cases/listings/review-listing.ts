@@ -3,7 +3,7 @@ import { ConflictError, PreconditionFailedError } from '../../domain/errors';
 import type { Identity } from '../../domain/identity';
 import { changedFields, PROVIDER_SOURCE, type Listing, type ListingVersion } from '../../domain/listing';
 import type { Program } from '../../domain/program';
-import { readableListing, requireReviewer, requireRevision, saveOver, type SavedListing } from './listing-access';
+import { readableListing, requireReviewer, requireRevision, requireSomeoneElses, saveOver, type SavedListing } from './listing-access';
 import { nowIso, type ListingDependencies } from './listing-dependencies';
 import { releaseReviewCapacity } from './review-capacity';
 
@@ -16,6 +16,7 @@ async function underReview(
 ): Promise<{ listing: Listing; pending: NonNullable<Listing['pending']> }> {
   requireReviewer(identity);
   const listing = await readableListing(identity, id, deps);
+  requireSomeoneElses(identity, listing.ownerId, 'listing');
   requireRevision(listing, ifMatch);
   if (listing.status !== 'pending_review' || !listing.pending) {
     throw new ConflictError(`Listing ${listing.id} has nothing waiting for review`, [{ path: 'id', message: `is ${listing.status}` }]);

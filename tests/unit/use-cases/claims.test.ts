@@ -13,7 +13,7 @@ import { updateListing } from '../../../functions/use-cases/listings/update-list
 import { convertToClaim } from '../../../functions/use-cases/review/convert-to-claim';
 import { fakeDirectory } from '../../fakes/directory';
 import { MemoryListingStore } from '../../fakes/listing-store';
-import { makeProgram } from '../../support/program-fixtures';
+import { BURLINGTON_ADDRESS, importedInBurlington } from '../../support/program-fixtures';
 
 /**
  * Claims (contract 7): a provider asks to maintain an imported program; a reviewer approves
@@ -25,14 +25,8 @@ const providerA: Identity = { sub: 'provider-a', isReviewer: false };
 const providerB: Identity = { sub: 'provider-b', isReviewer: false };
 const reviewer: Identity = { sub: 'reviewer-1', isReviewer: true };
 
-const burlington = { street1: '1 Church St', city: 'Burlington', state: 'VT' as const, zip: '05401' };
-const imported = makeProgram('samhsa', 'lakeside', {
-  name: 'Lakeside Recovery',
-  address: burlington,
-  location: { lat: 44.4759, lon: -73.2121 },
-  timezone: 'America/New_York',
-  levelsOfCare: ['iop'],
-});
+const burlington = BURLINGTON_ADDRESS;
+const imported = importedInBurlington('lakeside', 'Lakeside Recovery');
 
 /** A listing store whose next save fails on cue: throws (the function died) or loses (a concurrent writer won). */
 class Interrupted extends MemoryListingStore {
