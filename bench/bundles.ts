@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { GEO_DATA_FILES } from '../functions/geo/geo-data-file';
+import { GAZETTEER_DATA_FILES } from '../functions/gazetteer/gazetteer-data-file';
 import { directoryFunctionNames } from '../infra/config/functions';
 import { functionDefinitionOf, userPoolTriggerNames, type StageFunctionName } from '../infra/config/user-pool-triggers';
 import { undoOnInterrupt } from './interrupts';
@@ -79,13 +79,13 @@ export const LAMBDA_BUILD_OPTIONS = {
 } as const satisfies BuildOptions;
 
 /**
- * Puts the data files a bundle reads (functions/geo/geo-data-file.ts) beside it, as bundling does
+ * Puts the data files a bundle reads (functions/gazetteer/gazetteer-data-file.ts) beside it, as bundling does
  * for a deployed function: each file the bundle names (infra/constructs/directory-function.ts).
  */
 export async function copyDataFiles(outfile: string): Promise<void> {
   const code = await readFile(outfile, 'utf8');
-  for (const name of GEO_DATA_FILES.filter((file) => code.includes(file))) {
-    await copyFile(join(ROOT, 'functions', 'geo', name), join(dirname(outfile), name));
+  for (const name of GAZETTEER_DATA_FILES.filter((file) => code.includes(file))) {
+    await copyFile(join(ROOT, 'functions', 'gazetteer', name), join(dirname(outfile), name));
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { decodeCursor } from '../functions/adapters/opensearch/search-cursor';
-import { buildSearchBody } from '../functions/adapters/opensearch/search-query';
-import { searchQuerySchema } from '../functions/domain/search-query';
-import { zipDirectory } from '../functions/geo/zip-table';
+import { buildSearchBody } from '../functions/adapters/opensearch/search-body';
+import { searchQuerySchema } from '../functions/domain/search-request';
+import { zipDirectory } from '../functions/gazetteer/zip-table';
 import { toCriteria } from '../functions/use-cases/search-programs';
 import { benchContext, searchEvent } from './api-event';
 import { summarize, type LatencySummary } from './percentiles';

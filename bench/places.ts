@@ -9,9 +9,9 @@
  */
 import { statSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { searchQuerySchema } from '../functions/domain/search-query';
-import { createPlaceDirectory } from '../functions/geo/place-directory';
-import { zipDirectory } from '../functions/geo/zip-table';
+import { searchQuerySchema } from '../functions/domain/search-request';
+import { createPlaceDirectory } from '../functions/gazetteer/place-directory';
+import { zipDirectory } from '../functions/gazetteer/zip-table';
 import { createSuggestPlacesHandler } from '../functions/handlers/suggest-places';
 import type { SearchIndex } from '../functions/ports/search-index';
 import { searchPrograms } from '../functions/use-cases/search-programs';

@@ -1,9 +1,9 @@
 /**
- * Builds functions/geo/place-table.generated.json, the gazetteer behind `near=` and
+ * Builds functions/gazetteer/place-table.generated.json, the gazetteer behind `near=` and
  * `GET /v1/places`: states, cities and counties with their state, centroid and size.
  *
  * The table holds names and, for every zip of the zip table (in its order), which city and which
- * county it belongs to; functions/geo/place-directory.ts derives centroids (the mean of the zips'
+ * county it belongs to; functions/gazetteer/place-directory.ts derives centroids (the mean of the zips'
  * centroids), states and sizes (the number of zips) from the zip table at run time, so no
  * coordinate is stored twice.
  *
@@ -22,9 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { US_STATE_NAMES, US_STATES, type UsState } from '../functions/domain/vocabulary';
-import type { PlaceTable } from '../functions/geo/place-directory';
+import type { PlaceTable } from '../functions/gazetteer/place-directory';
 
-export const GENERATED_PLACE_TABLE_PATH = fileURLToPath(new URL('../functions/geo/place-table.generated.json', import.meta.url));
+export const GENERATED_PLACE_TABLE_PATH = fileURLToPath(new URL('../functions/gazetteer/place-table.generated.json', import.meta.url));
 const COUNTY_SOURCES = ['samhsa-substance-use-facilities.csv', 'samhsa-mental-health-facilities.csv'].map((name) =>
   fileURLToPath(new URL(`../../shared/data/${name}`, import.meta.url)),
 );
@@ -95,7 +95,7 @@ function writeVarint(out: number[], value: number): void {
 }
 
 /**
- * One packed block per kind, decoded by functions/geo/place-directory.ts: the byte length of the
+ * One packed block per kind, decoded by functions/gazetteer/place-directory.ts: the byte length of the
  * names (varint), the names joined by newlines, then one varint per zip of the zip table, in
  * its order: 0 for none, 1 for the next place not seen yet, k >= 2 for the place k - 1 places
  * back from the next one. Neighbouring zips mostly share a place, so brotli packs this tightly.
@@ -120,7 +120,7 @@ function pack(places: (string | undefined)[]): { names: string[]; block: Buffer 
   return { names, block: Buffer.concat([Buffer.from(header), text, Buffer.from(refs)]) };
 }
 
-/** The full text of the generated data file (functions/geo/place-directory.ts reads it); pure, so a test can compare it with the committed file. */
+/** The full text of the generated data file (functions/gazetteer/place-directory.ts reads it); pure, so a test can compare it with the committed file. */
 export function renderPlaceTableFile(): string {
   const zips = positionedZips();
   const byZip = new Map(zips.map((entry) => [entry.zip, entry]));

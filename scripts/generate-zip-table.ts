@@ -1,5 +1,5 @@
 /**
- * Builds functions/geo/zip-table.generated.json from the `zipcodes` and `zipcode-to-timezone`
+ * Builds functions/gazetteer/zip-table.generated.json from the `zipcodes` and `zipcode-to-timezone`
  * packages. The packages themselves stay out of the Lambda bundles: together they weigh over
  * 5 MB of JavaScript, while the packed table is about 200 KB.
  *
@@ -9,11 +9,11 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { haversineMiles } from '../functions/domain/geo';
+import { haversineMiles } from '../functions/domain/great-circle';
 import { US_STATES, type UsState } from '../functions/domain/vocabulary';
-import type { ZipTable } from '../functions/geo/zip-table';
+import type { ZipTable } from '../functions/gazetteer/zip-table';
 
-export const GENERATED_TABLE_PATH = fileURLToPath(new URL('../functions/geo/zip-table.generated.json', import.meta.url));
+export const GENERATED_TABLE_PATH = fileURLToPath(new URL('../functions/gazetteer/zip-table.generated.json', import.meta.url));
 
 /** Both sources give coordinates to four decimal places, so this scale keeps them exactly. */
 const COORDINATE_SCALE = 10_000;
@@ -166,7 +166,7 @@ function writeVarint(out: number[], value: number): void {
 const zigzag = (value: number) => ((value << 1) ^ (value >> 31)) >>> 0;
 
 /**
- * Column layout, decoded by functions/geo/zip-table.ts: zip deltas (varint), state indices
+ * Column layout, decoded by functions/gazetteer/zip-table.ts: zip deltas (varint), state indices
  * (one byte each), zone indices (one byte each), latitude deltas and longitude deltas (zigzag
  * varints of the scaled coordinates). Neighbouring zips lie close together, so the deltas are
  * small and brotli packs them about twice as tightly as raw int32 columns.
@@ -196,7 +196,7 @@ function packColumns(rows: ZipRow[], states: readonly UsState[], timezones: read
   ]);
 }
 
-/** The full text of the generated data file (functions/geo/zip-table.ts reads it); pure, so a test can compare it with the committed file. */
+/** The full text of the generated data file (functions/gazetteer/zip-table.ts reads it); pure, so a test can compare it with the committed file. */
 export function renderZipTableFile(): string {
   const rows = buildZipRows();
   const present = new Set(rows.map((row) => row.state));

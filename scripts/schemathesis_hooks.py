@@ -58,7 +58,7 @@ def _one_parse_at_a_time(*args: Any, **kwargs: Any) -> Any:
 
 ast.parse = _one_parse_at_a_time
 
-# Zips the bundled zip table knows, with their states (functions/geo/zip-table.ts).
+# Zips the bundled zip table knows, with their states (functions/gazetteer/zip-table.ts).
 KNOWN_ZIPS = [
     ("10001", "NY"),
     ("05401", "VT"),
@@ -73,7 +73,7 @@ KNOWN_ZIPS = [
     ("02108", "MA"),
     ("80202", "CO"),
 ]
-# Places the gazetteer resolves to exactly one place (functions/geo/place-directory.ts).
+# Places the gazetteer resolves to exactly one place (functions/gazetteer/place-directory.ts).
 KNOWN_PLACES = ["Burlington, VT", "Queens", "New York", "VT", "05401", "Boise, ID", "Shelby County, AL", "Texas"]
 # reach=state needs a place that names a state: every known place above does.
 

@@ -24,7 +24,7 @@ export type VocabularyLanguage = (typeof VOCABULARY_LANGUAGES)[number];
 export const VOCABULARY_LABELS: Readonly<Record<VocabularyLanguage, VocabularyLabels>> = { en, es };
 
 /**
- * The search parameters (functions/domain/search-query.ts) that take vocabulary values, in the
+ * The search parameters (functions/domain/search-request.ts) that take vocabulary values, in the
  * order a search form would show them, each with its values in vocabulary order. `language`
  * lists only LISTED_LANGUAGES: the filter takes any ISO 639-1 code.
  */

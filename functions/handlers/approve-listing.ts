@@ -9,7 +9,7 @@ import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { approveReviewItem } from '../use-cases/review/decide-review-item';
 import { authentication } from './composition/authentication';
-import { reviewDependencies } from './composition/review-dependencies';
+import { reviewDependencies } from './composition/review-composition';
 
 /** `POST /v1/review/{id}/approve`: publishes a listing version, grants a claim, or resolves a report as acted on. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

@@ -9,7 +9,7 @@ import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { confirmListing } from '../use-cases/listings/confirm-listing';
 import { authentication } from './composition/authentication';
-import { listingDependencies } from './composition/listing-dependencies';
+import { listingDependencies } from './composition/listing-composition';
 
 /** `POST /v1/listings/{id}/confirm`: the owner says the published version is still right. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

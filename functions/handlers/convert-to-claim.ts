@@ -9,7 +9,7 @@ import { headerOf } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { convertToClaim } from '../use-cases/review/convert-to-claim';
 import { authentication } from './composition/authentication';
-import { reviewDependencies } from './composition/review-dependencies';
+import { reviewDependencies } from './composition/review-composition';
 
 /** `POST /v1/review/{id}/convert`: turns a listing flagged as a likely duplicate into its owner's claim on the program (reviewers). */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

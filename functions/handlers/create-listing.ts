@@ -9,7 +9,7 @@ import { jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { createListing } from '../use-cases/listings/create-listing';
 import { authentication } from './composition/authentication';
-import { listingDependencies } from './composition/listing-dependencies';
+import { listingDependencies } from './composition/listing-composition';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'create-listing' }))

@@ -8,7 +8,7 @@ import { parseInput } from '../http/parse-input';
 import { observability } from '../observability/observability';
 import { getListing } from '../use-cases/listings/read-listings';
 import { authentication } from './composition/authentication';
-import { listingDependencies } from './composition/listing-dependencies';
+import { listingDependencies } from './composition/listing-composition';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'get-listing' }))

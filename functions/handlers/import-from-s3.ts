@@ -7,7 +7,7 @@ import { createS3Client } from '../adapters/s3/client';
 import { decodeNotificationKey, s3UploadedObjects } from '../adapters/s3/import-objects';
 import { dynamoDbConfig } from '../config/dynamodb-config';
 import { geocodingConfig } from '../config/geocoding-config';
-import { zipDirectory } from '../geo/zip-table';
+import { zipDirectory } from '../gazetteer/zip-table';
 import { observability } from '../observability/observability';
 import { recordImport } from '../observability/metrics';
 import { telemetryFor } from '../observability/telemetry';

@@ -10,7 +10,7 @@ import { observability } from '../observability/observability';
 import { requireReviewer } from '../use-cases/listings/listing-access';
 import { rejectReviewItem } from '../use-cases/review/decide-review-item';
 import { authentication } from './composition/authentication';
-import { reviewDependencies } from './composition/review-dependencies';
+import { reviewDependencies } from './composition/review-composition';
 
 /** `POST /v1/review/{id}/reject`: drops a listing version or a claim with a reason, or dismisses a report. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

@@ -9,7 +9,7 @@ import { jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { submitClaim } from '../use-cases/claims/submit-claim';
 import { authentication } from './composition/authentication';
-import { listingDependencies } from './composition/listing-dependencies';
+import { listingDependencies } from './composition/listing-composition';
 
 /** `POST /v1/programs/{id}/claims`: a signed-in provider asks to maintain an imported program. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

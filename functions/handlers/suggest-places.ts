@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { placeDirectory } from '../geo/place-directory';
+import { placeDirectory } from '../gazetteer/place-directory';
 import { DEFAULT_PLACE_SUGGESTIONS, placesQuerySchema } from '../http/api-schemas';
 import { httpCaching, BUNDLED_DATA } from '../http/http-caching';
 import { httpErrors } from '../http/http-errors';

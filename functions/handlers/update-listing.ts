@@ -10,7 +10,7 @@ import { headerOf, jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import { updateListing } from '../use-cases/listings/update-listing';
 import { authentication } from './composition/authentication';
-import { listingDependencies } from './composition/listing-dependencies';
+import { listingDependencies } from './composition/listing-composition';
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'update-listing' }))

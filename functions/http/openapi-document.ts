@@ -3,7 +3,7 @@ import { claimRequestSchema } from '../domain/claim';
 import { programSubmissionSchema } from '../domain/program';
 import { documentedFormsFor } from '../domain/schema-patterns';
 import { reportRequestSchema } from '../domain/report';
-import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, searchQuerySchema } from '../domain/search-query';
+import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, searchQuerySchema } from '../domain/search-request';
 import { vocabulariesQuerySchema, vocabulariesResponseSchema } from '../domain/vocabularies';
 import { DEFAULT_EXPIRY_WINDOW_DAYS } from '../use-cases/expiring-programs';
 import {

@@ -2,7 +2,7 @@ import { InvalidRequestError, UnknownZipError } from '../domain/errors';
 import { MAX_CLUSTER_TILES, tilesCovering } from '../domain/map-tiles';
 import type { GeoPoint } from '../domain/program';
 import { minutesOfDay } from '../domain/time-of-day';
-import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, type SearchQuery } from '../domain/search-query';
+import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, type SearchQuery } from '../domain/search-request';
 import type { SearchCriteria, SearchPage, SortOrder } from '../domain/search-criteria';
 import type { SearchIndex } from '../ports/search-index';
 import type { ZipDirectory } from '../ports/zip-directory';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ErrorDetail } from '../domain/errors';
-import { haversineMiles } from '../domain/geo';
+import { haversineMiles } from '../domain/great-circle';
 import {
   importRecordSchema,
   programSubmissionSchema,

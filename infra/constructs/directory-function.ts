@@ -10,7 +10,7 @@ import type { IDomain } from 'aws-cdk-lib/aws-opensearchservice';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TABLE_INDEXES } from '../../functions/adapters/dynamodb/programs-table';
-import { GEO_DATA_FILES } from '../../functions/geo/geo-data-file';
+import { GAZETTEER_DATA_FILES } from '../../functions/gazetteer/gazetteer-data-file';
 import { functionRoleName } from '../config/function-roles';
 import { dynamoDbPermissions, importBucketPrefixes } from '../config/functions';
 import { geoPlacesProviderArn } from '../config/geocoding';
@@ -45,8 +45,8 @@ const esmRequireBanner =
 /** Shell commands that copy into `outputDir` each geo data file its bundle (index.mjs) names. */
 function dataFileCommands(outputDir: string): string[] {
   const bundle = path.join(outputDir, 'index.mjs');
-  return GEO_DATA_FILES.map(
-    (name) => `if grep -qF '${name}' '${bundle}'; then cp '${path.join(repoRoot, 'functions', 'geo', name)}' '${outputDir}/'; fi`,
+  return GAZETTEER_DATA_FILES.map(
+    (name) => `if grep -qF '${name}' '${bundle}'; then cp '${path.join(repoRoot, 'functions', 'gazetteer', name)}' '${outputDir}/'; fi`,
   );
 }
 
@@ -146,7 +146,7 @@ export class DirectoryFunction extends Construct {
         logLevel: LogLevel.WARNING,
         // Synthesis must work offline; never fall back to a Docker image pull.
         forceDockerBundling: false,
-        // The zip and place tables are data read beside the bundle (functions/geo/geo-data-file.ts),
+        // The zip and place tables are data read beside the bundle (functions/gazetteer/gazetteer-data-file.ts),
         // not code: each bundle that names one gets a copy of it (as bench/bundles.ts does).
         commandHooks: {
           beforeBundling: () => [],

@@ -1,7 +1,7 @@
-import { haversineMiles } from '../../functions/domain/geo';
+import { haversineMiles } from '../../functions/domain/great-circle';
 import type { GeoPoint } from '../../functions/domain/program';
 import type { UsState } from '../../functions/domain/vocabulary';
-import { decodeZipTable, loadZipTable } from '../../functions/geo/zip-table';
+import { decodeZipTable, loadZipTable } from '../../functions/gazetteer/zip-table';
 import type { Draws } from './prng';
 
 /**

@@ -1,4 +1,4 @@
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import type { ListingDependencies } from '../../functions/use-cases/listings/listing-dependencies';
 import { MemoryClaimStore } from './claim-store';
 import { FakeClock } from './clock';

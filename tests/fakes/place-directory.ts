@@ -3,7 +3,7 @@ import type { Place, PlaceDirectory, PlaceResolution } from '../../functions/por
 /**
  * A PlaceDirectory that knows only the places it is given, each under the texts that name it
  * (matched case-insensitively); any other text is unknown. A text given several places is
- * ambiguous. The real gazetteer (functions/geo/place-directory.ts) has tests of its own.
+ * ambiguous. The real gazetteer (functions/gazetteer/place-directory.ts) has tests of its own.
  */
 export class MemoryPlaceDirectory implements PlaceDirectory {
   private readonly named = new Map<string, Place[]>();

@@ -12,7 +12,7 @@ import {
 import { GeocoderChain } from '../../functions/adapters/geocoding/geocoder-chain';
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { programIdFor } from '../../functions/domain/program-id';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import type { GeocodeQuery } from '../../functions/ports/geocoder';
 import { importPrograms, type ImportRow } from '../../functions/use-cases/import-programs';
 

@@ -6,7 +6,7 @@ import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opens
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { toCriteria } from '../../functions/use-cases/search-programs';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { api } from '../support/http';
 import { makeProgram, northOf } from '../support/program-fixtures';
 import { awaitIndexed } from '../support/stream';

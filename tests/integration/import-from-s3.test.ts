@@ -12,7 +12,7 @@ import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opens
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { programIdFor } from '../../functions/domain/program-id';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { s3UploadedObjects } from '../../functions/adapters/s3/import-objects';
 import { createImportFromS3Handler } from '../../functions/handlers/import-from-s3';
 import { importFormatForKey } from '../../functions/imports/import-object-keys';

@@ -4,7 +4,7 @@ import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import type { Program, RegistryLicense } from '../../functions/domain/program';
 import { programIdFor } from '../../functions/domain/program-id';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { attachRegistryLicenses, type RegistryRowResult } from '../../functions/use-cases/attach-registry-licenses';
 import { importPrograms, type ImportOptions, type ImportRow } from '../../functions/use-cases/import-programs';
 import { awaitIndexed } from '../support/stream';

@@ -8,7 +8,7 @@ import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { RateLimitedError } from '../../functions/domain/errors';
 import type { Identity } from '../../functions/domain/identity';
 import type { Listing } from '../../functions/domain/listing';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { archiveListing } from '../../functions/use-cases/listings/archive-listing';
 import { createListing } from '../../functions/use-cases/listings/create-listing';
 import type { ListingDependencies } from '../../functions/use-cases/listings/listing-dependencies';

@@ -4,9 +4,9 @@ import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb
 import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { openSearchConfig } from '../../functions/config/opensearch-config';
-import { haversineMiles } from '../../functions/domain/geo';
+import { haversineMiles } from '../../functions/domain/great-circle';
 import type { Program } from '../../functions/domain/program';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { handler as getProgram } from '../../functions/handlers/get-program';
 import { handler as searchPrograms } from '../../functions/handlers/search-programs';
 import { apiEvent, invoke } from '../support/api-event';

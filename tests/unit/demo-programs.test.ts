@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { haversineMiles } from '../../functions/domain/geo';
+import { haversineMiles } from '../../functions/domain/great-circle';
 import { importRecordSchema, type ImportRecord } from '../../functions/domain/program';
 import {
   ACCREDITATION_BODIES,
@@ -15,7 +15,7 @@ import {
   SERVICES,
 } from '../../functions/domain/vocabulary';
 import { DEMO_SOURCE } from '../../functions/domain/demo-source';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { validateProgramRecord } from '../../functions/use-cases/validate-program-record';
 import {
   DEFAULT_DEMO_SIZE,

@@ -5,7 +5,7 @@ import { createGeocoder } from '../../functions/adapters/geocoding/create-geocod
 import { GeocoderChain } from '../../functions/adapters/geocoding/geocoder-chain';
 import { ZipCentroidGeocoder } from '../../functions/adapters/geocoding/zip-centroid-geocoder';
 import { parseGeocodingConfig } from '../../functions/config/geocoding-config';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import type { GeocodeQuery, GeocodeResult, Geocoder } from '../../functions/ports/geocoder';
 
 const lakeside: GeocodeQuery = { name: 'Lakeside Evening IOP', address: { street1: '1 Church St', city: 'Burlington', state: 'VT', zip: '05401' } };

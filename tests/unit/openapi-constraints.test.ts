@@ -5,7 +5,7 @@ import { claimRequestSchema } from '../../functions/domain/claim';
 import { isUsPhone, programSubmissionSchema } from '../../functions/domain/program';
 import { reportRequestSchema } from '../../functions/domain/report';
 import { NOT_BLANK_PATTERN, US_PHONE_PATTERN } from '../../functions/domain/schema-patterns';
-import { searchQuerySchema } from '../../functions/domain/search-query';
+import { searchQuerySchema } from '../../functions/domain/search-request';
 import { LEVELS_OF_CARE } from '../../functions/domain/vocabulary';
 import { buildOpenApiDocument } from '../../functions/http/openapi-document';
 import { rejectionSchema, requiredIfMatchSchema } from '../../functions/http/listing-requests';

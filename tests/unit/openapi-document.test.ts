@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { directoryFunctions } from '../../infra/config/functions';
 import { handler as openApiDocument } from '../../functions/handlers/openapi-document';
 import { FACET_NAMES } from '../../functions/domain/search-criteria';
-import { searchQuerySchema } from '../../functions/domain/search-query';
+import { searchQuerySchema } from '../../functions/domain/search-request';
 import { INSURANCE, LEVELS_OF_CARE, MEDICATIONS } from '../../functions/domain/vocabulary';
 import { createLambdaContext } from '../../local/lambda/lambda-context';
 

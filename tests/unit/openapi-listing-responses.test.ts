@@ -2,7 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../functions/domain/identity';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { buildOpenApiDocument } from '../../functions/http/openapi-document';
 import { createListing } from '../../functions/use-cases/listings/create-listing';
 import { listOwnListings } from '../../functions/use-cases/listings/read-listings';

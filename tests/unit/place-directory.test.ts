@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createPlaceDirectory, loadPlaceTable, normalisePlaceName, placeDirectory } from '../../functions/geo/place-directory';
+import { createPlaceDirectory, loadPlaceTable, normalisePlaceName, placeDirectory } from '../../functions/gazetteer/place-directory';
 import type { Place } from '../../functions/ports/place-directory';
 import { GENERATED_PLACE_TABLE_PATH, renderPlaceTableFile } from '../../scripts/generate-place-table';
 

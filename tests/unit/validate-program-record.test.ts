@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { haversineMiles } from '../../functions/domain/geo';
-import { zipDirectory } from '../../functions/geo/zip-table';
+import { haversineMiles } from '../../functions/domain/great-circle';
+import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import type { ZipDirectory } from '../../functions/ports/zip-directory';
 import { FAR_FROM_ZIP_MILES, validateProgramRecord } from '../../functions/use-cases/validate-program-record';
 

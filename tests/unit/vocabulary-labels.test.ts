@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { VOCABULARY_FILTERS, VOCABULARY_LABELS, VOCABULARY_LANGUAGES, vocabulariesFor, vocabulariesResponseSchema } from '../../functions/domain/vocabularies';
-import { searchQuerySchema } from '../../functions/domain/search-query';
+import { searchQuerySchema } from '../../functions/domain/search-request';
 import { isLanguageCode } from '../../functions/domain/language-codes';
 import * as vocabulary from '../../functions/domain/vocabulary';
 import { LISTED_LANGUAGES, type Label } from '../../functions/domain/vocabulary-labels/types';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { US_STATES } from '../../functions/domain/vocabulary';
-import { createZipDirectory, decodeZipTable, loadZipTable, zipDirectory } from '../../functions/geo/zip-table';
+import { createZipDirectory, decodeZipTable, loadZipTable, zipDirectory } from '../../functions/gazetteer/zip-table';
 import { GENERATED_TABLE_PATH, renderZipTableFile } from '../../scripts/generate-zip-table';
 
 const ZIP_TABLE = loadZipTable();

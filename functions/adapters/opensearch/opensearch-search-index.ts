@@ -1,6 +1,6 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { DependencyUnavailableError } from '../../domain/errors';
-import { haversineMiles } from '../../domain/geo';
+import { haversineMiles } from '../../domain/great-circle';
 import { publicProgramView, type PublicProgram } from '../../domain/public-view';
 import {
   FACET_NAMES,
@@ -14,7 +14,7 @@ import {
 import type { AddressMatch, IndexChange, IndexChangeOutcome, SearchIndex } from '../../ports/search-index';
 import type { VersionedPage, VersionedSearch } from '../../ports/versioned-search';
 import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
-import { buildSearchBody, DISTANCE_QUERY_NAME } from './search-query';
+import { buildSearchBody, DISTANCE_QUERY_NAME } from './search-body';
 import { decodeCursor, encodeCursor } from './search-cursor';
 
 interface Bucket {
@@ -54,7 +54,7 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The query groups its aggregations in scopes (search-query.ts); each name appears in exactly one
+ * The query groups its aggregations in scopes (search-body.ts); each name appears in exactly one
  * of them, so the scopes' contents merge into one map by name.
  */
 function inOneMap(scopes: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -13,7 +13,7 @@ interface CursorPayload {
   query: string;
 }
 
-/** The sort value of the page's last hit, then its id (every sort ends with the id, search-query.ts). */
+/** The sort value of the page's last hit, then its id (every sort ends with the id, search-body.ts). */
 type SortPosition = [number | string | null, string];
 
 export function queryFingerprint(criteria: SearchCriteria): string {

@@ -2,7 +2,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../../functions/domain/program';
 import { programIdFor } from '../../../functions/domain/program-id';
-import { zipDirectory } from '../../../functions/geo/zip-table';
+import { zipDirectory } from '../../../functions/gazetteer/zip-table';
 import type { VersionedWrite } from '../../../functions/ports/program-store';
 import { importPrograms, type ImportOptions, type ImportRow, type ImportSummary } from '../../../functions/use-cases/import-programs';
 import { FakeClock } from '../../fakes/clock';

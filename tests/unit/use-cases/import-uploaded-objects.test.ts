@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zipDirectory } from '../../../functions/geo/zip-table';
+import { zipDirectory } from '../../../functions/gazetteer/zip-table';
 import { importUploadedObjects, type ImportReport } from '../../../functions/use-cases/import-uploaded-objects';
 import { MemoryProgramStore } from '../../fakes/program-store';
 import { MemoryUploadedObjects } from '../../fakes/uploaded-objects';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../../functions/domain/errors';
 import type { Identity } from '../../../functions/domain/identity';
 import type { Listing } from '../../../functions/domain/listing';
-import { zipDirectory } from '../../../functions/geo/zip-table';
+import { zipDirectory } from '../../../functions/gazetteer/zip-table';
 import { archiveListing } from '../../../functions/use-cases/listings/archive-listing';
 import { createListing } from '../../../functions/use-cases/listings/create-listing';
 import { RESERVATION_TIMEOUT_MS, reserveReviewCapacity } from '../../../functions/use-cases/listings/review-capacity';

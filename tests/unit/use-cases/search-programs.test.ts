@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, UnknownPlaceError, UnknownZipError } from '../../../functions/domain/errors';
-import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, searchQuerySchema } from '../../../functions/domain/search-query';
-import { zipDirectory } from '../../../functions/geo/zip-table';
+import { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_MILES, searchQuerySchema } from '../../../functions/domain/search-request';
+import { zipDirectory } from '../../../functions/gazetteer/zip-table';
 import { searchPrograms, toCriteria } from '../../../functions/use-cases/search-programs';
 import { FakeClock } from '../../fakes/clock';
 import { MemoryPlaceDirectory } from '../../fakes/place-directory';

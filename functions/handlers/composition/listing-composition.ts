@@ -7,7 +7,7 @@ import { OpenSearchSearchIndex } from '../../adapters/opensearch/opensearch-sear
 import { dynamoDbConfig } from '../../config/dynamodb-config';
 import { listingsConfig } from '../../config/listings-config';
 import { openSearchConfig } from '../../config/opensearch-config';
-import { zipDirectory } from '../../geo/zip-table';
+import { zipDirectory } from '../../gazetteer/zip-table';
 import { currentLogger } from '../../observability/telemetry';
 import type { ListingDependencies } from '../../use-cases/listings/listing-dependencies';
 

@@ -3,7 +3,7 @@ import { DynamoDbReportStore } from '../../adapters/dynamodb/dynamodb-report-sto
 import { dynamoDbConfig } from '../../config/dynamodb-config';
 import type { ReportResolver } from '../../use-cases/review/decide-review-item';
 import { resolveReport } from '../../use-cases/reports/resolve-report';
-import { listingDependencies } from './listing-dependencies';
+import { listingDependencies } from './listing-composition';
 
 const reports = new DynamoDbReportStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
 const resolve: ReportResolver = (identity, id, outcome, note) => resolveReport(identity, id, outcome, note, { reports });

@@ -2,7 +2,7 @@ import { brotliDecompressSync } from 'node:zlib';
 import type { UsState } from '../domain/vocabulary';
 import type { Place, PlaceDirectory, PlaceKind, PlaceResolution } from '../ports/place-directory';
 import type { ZipDirectory } from '../ports/zip-directory';
-import { readGeoDataFile } from './geo-data-file';
+import { readGazetteerDataFile } from './gazetteer-data-file';
 import { decodeZipTable, loadZipTable, zipDirectory, type ZipColumns, type ZipTable } from './zip-table';
 
 /** Names of states, cities and counties, packed by scripts/generate-place-table.ts into place-table.generated.json. */
@@ -21,7 +21,7 @@ let committedTable: PlaceTable | undefined;
 
 /** The committed table, read on first use and kept for the life of the process. */
 export function loadPlaceTable(): PlaceTable {
-  return (committedTable ??= readGeoDataFile('place-table.generated.json') as PlaceTable);
+  return (committedTable ??= readGazetteerDataFile('place-table.generated.json') as PlaceTable);
 }
 type NamedKind = Exclude<PlaceKind, 'zip'>;
 

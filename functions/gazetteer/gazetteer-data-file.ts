@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
  * files sit beside this module; a deployed function finds them beside its bundle, where bundling
  * copies each file the bundle names (infra/constructs/directory-function.ts, bench/bundles.ts).
  */
-export const GEO_DATA_FILES = ['zip-table.generated.json', 'place-table.generated.json'] as const;
-export type GeoDataFile = (typeof GEO_DATA_FILES)[number];
+export const GAZETTEER_DATA_FILES = ['zip-table.generated.json', 'place-table.generated.json'] as const;
+export type GazetteerDataFile = (typeof GAZETTEER_DATA_FILES)[number];
 
-export function readGeoDataFile(name: GeoDataFile): unknown {
+export function readGazetteerDataFile(name: GazetteerDataFile): unknown {
   return JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8'));
 }

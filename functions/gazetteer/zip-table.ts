@@ -1,7 +1,7 @@
 import { brotliDecompressSync } from 'node:zlib';
 import type { UsState } from '../domain/vocabulary';
 import type { ZipDirectory, ZipPlace } from '../ports/zip-directory';
-import { readGeoDataFile } from './geo-data-file';
+import { readGazetteerDataFile } from './gazetteer-data-file';
 
 /** Every US zip, packed by scripts/generate-zip-table.ts into zip-table.generated.json. */
 export interface ZipTable {
@@ -17,7 +17,7 @@ let committedTable: ZipTable | undefined;
 
 /** The committed table, read on first use and kept for the life of the process. */
 export function loadZipTable(): ZipTable {
-  return (committedTable ??= readGeoDataFile('zip-table.generated.json') as ZipTable);
+  return (committedTable ??= readGazetteerDataFile('zip-table.generated.json') as ZipTable);
 }
 
 /** The table unpacked into parallel columns, ordered by zip. */
