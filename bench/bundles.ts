@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -33,6 +32,10 @@ export interface BundleFigures {
   /** Milliseconds from `import()` to the module having run its top level, one per fresh process. */
   loadRunsMs: number[];
   loadMedianMs: number;
+  /** The same with the bundle's externals (the runtime's SDK, the Powertools layer) already loaded: the bundle's own share. */
+  ownLoadMedianMs: number;
+  /** The packages the bundle leaves to the runtime and the layer. */
+  externals: string[];
   /** Where the bytes come from, biggest first: what to look at when the size misses. */
   largestPackages: { package: string; bytes: number }[];
 }
@@ -89,7 +92,20 @@ export async function copyDataFiles(outfile: string): Promise<void> {
   }
 }
 
-const LOAD_SCRIPT = 'const t=performance.now();await import(process.env.BENCH_BUNDLE_URL);console.log(performance.now()-t)';
+/**
+ * Loads BENCH_PRELOAD's packages (a JSON list), then times the import of the bundle. With nothing
+ * preloaded that is the whole cold load; with the bundle's externals preloaded it is the bundle's
+ * own share, the part its size decides (the externals cost every function the same).
+ */
+const LOAD_SCRIPT =
+  'for(const p of JSON.parse(process.env.BENCH_PRELOAD))await import(p);' +
+  'const t=performance.now();await import(process.env.BENCH_BUNDLE_URL);console.log(performance.now()-t)';
+
+/** The packages a bundle leaves to the runtime and the layer (its bare `import`s of EXTERNAL_MODULES). */
+function externalsOf(code: string): string[] {
+  const specifiers = [...code.matchAll(/(?:from|import\()\s*"(@aws-sdk\/[^"]+|@aws-lambda-powertools\/[^"]+)"/g)].map((match) => match[1]!);
+  return [...new Set(specifiers)];
+}
 
 export async function measureBundles(options: { loadRuns: number; log: (line: string) => void }): Promise<BundleFigures[]> {
   await mkdir(BUNDLES_DIR, { recursive: true });
@@ -107,10 +123,23 @@ export async function measureBundles(options: { loadRuns: number; log: (line: st
       const result = await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [resolve(ROOT, entry)], outfile });
       await copyDataFiles(outfile);
       const { size } = await stat(outfile);
+      const externals = externalsOf(await readFile(outfile, 'utf8'));
       const loadRunsMs: number[] = [];
-      for (let run = 0; run < options.loadRuns; run++) loadRunsMs.push(await loadInFreshProcess(outfile));
-      const figure = { name, bytes: size, loadRunsMs, loadMedianMs: median(loadRunsMs), largestPackages: largestPackages(result.metafile) };
-      options.log(`  ${name}: ${size} bytes, load median ${figure.loadMedianMs.toFixed(1)} ms`);
+      const ownLoadRunsMs: number[] = [];
+      for (let run = 0; run < options.loadRuns; run++) {
+        loadRunsMs.push(await loadInFreshProcess(outfile, []));
+        ownLoadRunsMs.push(await loadInFreshProcess(outfile, externals));
+      }
+      const figure = {
+        name,
+        bytes: size,
+        loadRunsMs,
+        loadMedianMs: median(loadRunsMs),
+        ownLoadMedianMs: median(ownLoadRunsMs),
+        externals,
+        largestPackages: largestPackages(result.metafile),
+      };
+      options.log(`  ${name}: ${size} bytes, load median ${figure.loadMedianMs.toFixed(1)} ms (its own code ${figure.ownLoadMedianMs.toFixed(1)} ms)`);
       figures.push(figure);
     }
     return figures;
@@ -120,10 +149,11 @@ export async function measureBundles(options: { loadRuns: number; log: (line: st
   }
 }
 
-async function loadInFreshProcess(bundle: string): Promise<number> {
+async function loadInFreshProcess(bundle: string, preload: readonly string[]): Promise<number> {
+  // Run from the bundle's folder, so the preloaded packages resolve as the bundle's own imports do.
   const child = spawn(process.execPath, ['--input-type=module', '-e', LOAD_SCRIPT], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV, BENCH_BUNDLE_URL: pathToFileURL(bundle).href },
+    cwd: dirname(bundle),
+    env: { PATH: process.env.PATH ?? '', ...LAMBDA_ENV, BENCH_BUNDLE_URL: pathToFileURL(bundle).href, BENCH_PRELOAD: JSON.stringify(preload) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
