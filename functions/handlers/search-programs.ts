@@ -10,6 +10,7 @@ import { zipDirectory } from '../gazetteer/zip-table';
 import { httpCaching, INDEX_READS } from '../http/http-caching';
 import { httpErrors } from '../http/http-errors';
 import { jsonResponse } from '../http/json-response';
+import { SerializedPageMemo } from '../http/serialized-page-memo';
 import { parseInput } from '../http/parse-input';
 import { recordSearch } from '../observability/metrics';
 import { observability } from '../observability/observability';
@@ -20,6 +21,7 @@ const { metrics } = telemetryFor('search-programs');
 
 /** `GET /v1/programs` over any index; the deployed handler puts the page cache in front of OpenSearch. */
 export function createSearchProgramsHandler(index: SearchDependencies['index']) {
+  const memo = new SerializedPageMemo();
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(observability({ service: 'search-programs' }))
     .use(httpCaching(INDEX_READS))
@@ -29,7 +31,11 @@ export function createSearchProgramsHandler(index: SearchDependencies['index']) 
       const query = parseInput(searchQuerySchema, event.queryStringParameters ?? {}, 'query parameters');
       const response = await searchPrograms(query, { index, zips: zipDirectory, places: placeDirectory });
       recordSearch(metrics, startedAt, response.total);
-      return jsonResponse(200, response);
+      // `results` is the cached page's own array when the page cache answered: its identity keys the
+      // memo; what else the answer holds beyond the page's results is in the variant.
+      const variant = JSON.stringify([response.origin, response.total, response.nextCursor]);
+      const { body, etag } = memo.serialize(response.results, variant, response);
+      return { ...jsonResponse(200, null, { etag }), body };
     });
 }
 
