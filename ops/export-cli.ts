@@ -9,7 +9,7 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveStackEnvironment } from '../cli/stack-state';
 import { createHsdsValidator, DEFAULT_HSDS_SCHEMA_DIR, formatValidationError, type HsdsValidationError } from './validate-hsds';
-import type { HsdsSection } from '../functions/domain/hsds';
+import type { HsdsSection } from '../functions/adapters/hsds/hsds-ids';
 import { runCommand, UsageError } from '../cli/command-line';
 
 const FORMATS = ['hsds'] as const;
@@ -40,7 +40,8 @@ async function main(options: ReturnType<typeof parseCommandLine>): Promise<numbe
   const { documentClient } = await import('../functions/adapters/dynamodb/client');
   const { DynamoDbProgramStore } = await import('../functions/adapters/dynamodb/dynamodb-program-store');
   const { scanLiveListings } = await import('../functions/adapters/dynamodb/published-listings');
-  const { exportHsds } = await import('../functions/use-cases/export-hsds');
+  const { createHsdsDocumentWriter } = await import('../functions/adapters/hsds/hsds-document-writer');
+  const { exportPublishedDirectory } = await import('../functions/use-cases/export-directory');
   const table = process.env.PROGRAMS_TABLE ?? 'iop-programs';
 
   const validator = options.validate ? createHsdsValidator(options.schemas) : undefined;
@@ -58,10 +59,9 @@ async function main(options: ReturnType<typeof parseCommandLine>): Promise<numbe
   const partial = options.out ? `${options.out}.partial` : undefined;
   const output = partial ? createWriteStream(partial) : process.stdout;
   try {
-    const summary = await exportHsds(
+    const summary = await exportPublishedDirectory(
       { store: new DynamoDbProgramStore(documentClient, table), liveListings: () => scanLiveListings(documentClient, table) },
-      output,
-      { onEntity },
+      await createHsdsDocumentWriter(output, { onEntity }),
     );
     if (partial && options.out) {
       output.end();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { HSDS_SECTIONS, type HsdsSection } from '../functions/domain/hsds';
+import { HSDS_SECTIONS, type HsdsSection } from '../functions/adapters/hsds/hsds-ids';
 
 export const DEFAULT_HSDS_SCHEMA_DIR = fileURLToPath(new URL('../../shared/data/hsds-3.0/schema', import.meta.url));
 

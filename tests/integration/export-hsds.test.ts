@@ -12,7 +12,9 @@ import { scanLiveListings } from '../../functions/adapters/dynamodb/published-li
 import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import type { Listing } from '../../functions/domain/listing';
 import type { Program } from '../../functions/domain/program';
-import { exportHsds, hsdsIdsFor } from '../../functions/use-cases/export-hsds';
+import { createHsdsDocumentWriter } from '../../functions/adapters/hsds/hsds-document-writer';
+import { hsdsIdsFor } from '../../functions/adapters/hsds/hsds-ids';
+import { exportPublishedDirectory } from '../../functions/use-cases/export-directory';
 import { validateHsdsDocument } from '../../ops/validate-hsds';
 import { makeProgram } from '../support/program-fixtures';
 
@@ -97,7 +99,7 @@ const { id: _liveId, ...pendingVersion } = live(editedId, 'Provider Pending Name
 
 async function exportTo(file: string): Promise<HsdsDocument> {
   const output = createWriteStream(file);
-  await exportHsds({ store, liveListings: () => scanLiveListings(documentClient, table) }, output);
+  await exportPublishedDirectory({ store, liveListings: () => scanLiveListings(documentClient, table) }, await createHsdsDocumentWriter(output));
   output.end();
   await once(output, 'finish');
   return JSON.parse(readFileSync(file, 'utf8')) as HsdsDocument;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hsdsTaxonomies, hsdsTaxonomyTerms, isExportable, programToHsds, standardUtcOffsetHours, uuidV5, type HsdsEntity } from '../../functions/domain/hsds';
-import type { HsdsSection } from '../../functions/domain/hsds';
+import { uuidV5, type HsdsEntity, type HsdsSection } from '../../functions/adapters/hsds/hsds-ids';
+import { isExportable, programToHsds } from '../../functions/adapters/hsds/hsds-program';
+import { standardUtcOffsetHours } from '../../functions/adapters/hsds/hsds-schedules';
+import { hsdsTaxonomies, hsdsTaxonomyTerms } from '../../functions/adapters/hsds/hsds-taxonomy';
 import type { Program } from '../../functions/domain/program';
 import { GENDERS, INSURANCE, MEDICATIONS, OWNERSHIP, POPULATIONS, SERVICES } from '../../functions/domain/vocabulary';
 import { createHsdsValidator } from '../../ops/validate-hsds';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { programToHsds } from '../../functions/domain/hsds';
+import { programToHsds } from '../../functions/adapters/hsds/hsds-program';
 import { accreditationSchema, addressSchema, licenseSchema, programRecordSchema, type Program } from '../../functions/domain/program';
 import { recordOf } from '../../functions/domain/listing';
 import { LISTING_RECORD_FIELDS, NESTED_FIELDS, PUBLIC_PROGRAM_FIELDS, publicProgramView, RECORD_FIELDS, toPublicProgram, type PublicProgram } from '../../functions/domain/public-view';

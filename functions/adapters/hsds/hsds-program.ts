@@ -1,209 +1,21 @@
-import { createHash } from 'node:crypto';
 import ISO6391 from 'iso-639-1';
-import type { Program, Session } from './program';
-import { toPublicProgram, type PublicProgram } from './public-view';
-import {
-  ACCREDITATION_BODIES,
-  AGE_GROUPS,
-  CONDITIONS,
-  DELIVERY_MODES,
-  GENDERS,
-  INSURANCE,
-  LEVELS_OF_CARE,
-  MEDICATIONS,
-  OWNERSHIP,
-  POPULATIONS,
-  SERVICES,
-  type AgeGroup,
-  US_STATE_NAMES,
-  type Weekday,
-} from './vocabulary';
+import type { Program } from '../../domain/program';
+import { toPublicProgram, type PublicProgram } from '../../domain/public-view';
+import { type AgeGroup, US_STATE_NAMES } from '../../domain/vocabulary';
+import { hsdsIdsFor, uuidV5, type HsdsEntity } from './hsds-ids';
+import { DAY_NAMES, ICAL_DAYS, sortedDays, sessionKey, standardUtcOffsetHours } from './hsds-schedules';
+import { label, PROGRAM_LENGTH, termId, type Category } from './hsds-taxonomy';
 
 /**
- * The mapping of a published program to Open Referral HSDS 3.0 entities (the flat, table-per-
- * entity form; see README "HSDS export"). Pure: no I/O, so the same program always maps to the
- * same bytes.
+ * The mapping of a published program to HSDS 3.0 entities. Pure: no I/O, so the same program
+ * always maps to the same bytes.
  */
-
-export const HSDS_VERSION = '3.0';
-
-/**
- * Fixed namespace for UUIDv5 ids. HSDS requires UUIDs; deriving them from our own ids keeps every
- * entity's id stable across exports, so consumers can upsert rather than replace.
- */
-const NAMESPACE = '6f1c3a52-8d1e-4b7a-9c55-2f6a0e4d9b13';
-
-export function uuidV5(name: string, namespace: string = NAMESPACE): string {
-  const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-export type HsdsEntity = Record<string, unknown> & { id: string };
-
-/** The top-level arrays of the export, in file order, and the official schema each item follows. */
-export const HSDS_SECTIONS = {
-  taxonomies: 'taxonomy.json',
-  taxonomy_terms: 'taxonomy_term.json',
-  organizations: 'organization.json',
-  services: 'service.json',
-  locations: 'location.json',
-  service_at_locations: 'service_at_location.json',
-  schedules: 'schedule.json',
-} as const;
-
-export type HsdsSection = keyof typeof HSDS_SECTIONS;
-
-// --- taxonomy --------------------------------------------------------------------------------
-
-/**
- * HSDS has no vocabulary for levels of care, payers and the like, so the directory publishes its
- * own closed vocabularies as one taxonomy; services point at its terms through attributes.
- */
-const TAXONOMY_ID = uuidV5('taxonomy:iop-directory');
-const TAXONOMY_NAME = 'iop-directory';
-
-const CATEGORIES = {
-  level_of_care: { label: 'Level of care', values: LEVELS_OF_CARE },
-  condition: { label: 'Condition treated', values: CONDITIONS },
-  treatment_service: { label: 'Treatment service', values: SERVICES },
-  age_group: { label: 'Age group served', values: AGE_GROUPS },
-  delivery: { label: 'Delivery mode', values: DELIVERY_MODES },
-  insurance: { label: 'Payment accepted', values: INSURANCE },
-  accreditation: { label: 'Accreditation', values: ACCREDITATION_BODIES },
-  medication: { label: 'Medication used in treatment', values: MEDICATIONS },
-  population: { label: 'Program offered for', values: POPULATIONS },
-  gender: { label: 'Gender accepted', values: GENDERS },
-  ownership: { label: 'Operated by', values: OWNERSHIP },
-} as const;
-
-type Category = keyof typeof CATEGORIES;
-
-const PROGRAM_LENGTH = 'program_length_weeks';
-
-const LABELS: Record<string, string> = {
-  iop: 'Intensive outpatient (IOP)',
-  php: 'Partial hospitalization (PHP)',
-  outpatient: 'Outpatient',
-  residential: 'Residential',
-  inpatient: 'Inpatient',
-  detox: 'Detoxification',
-  substance_use: 'Substance use',
-  mental_health: 'Mental health',
-  co_occurring: 'Co-occurring substance use and mental health',
-  in_person: 'In person',
-  virtual: 'Virtual (telehealth)',
-  medicaid: 'Medicaid',
-  medicare: 'Medicare',
-  tricare: 'TRICARE',
-  va: 'VA (Veterans Affairs)',
-  state_plan: 'State-financed health plan',
-  private: 'Private health insurance',
-  aetna: 'Aetna',
-  anthem: 'Anthem',
-  bcbs: 'Blue Cross Blue Shield',
-  cigna: 'Cigna',
-  humana: 'Humana',
-  kaiser: 'Kaiser Permanente',
-  uhc: 'UnitedHealthcare',
-  self_pay: 'Self-pay',
-  sliding_scale: 'Sliding fee scale',
-  payment_assistance: 'Payment assistance',
-  ihs_tribal: 'IHS/Tribal/Urban (ITU) funds',
-  free_care: 'No payment accepted (free of charge)',
-  opioid_treatment_program: 'Opioid treatment program (OTP)',
-  nicotine_replacement: 'Nicotine replacement therapy',
-  lgbtq: 'LGBTQ+ people',
-  pregnant_postpartum: 'Pregnant or postpartum women',
-  criminal_justice: 'People involved with the criminal justice system',
-  hiv_aids: 'People with HIV or AIDS',
-  trauma: 'People who have experienced trauma',
-  domestic_violence: 'People affected by domestic violence',
-  ptsd: 'Post-traumatic stress disorder (PTSD)',
-  serious_emotional_disturbance: 'Serious emotional disturbance (children)',
-  tbi: 'Traumatic brain injury (TBI)',
-  dui_dwi: 'DUI/DWI clients',
-  active_military: 'Active-duty military',
-  private_nonprofit: 'Private non-profit',
-  private_for_profit: 'Private for-profit',
-  tribal: 'Tribal government',
-  indian_health_service: 'Indian Health Service',
-  federal: 'Federal government',
-  department_of_defense: 'Department of Defense',
-  joint_commission: 'The Joint Commission',
-  carf: 'CARF',
-  ncqa: 'NCQA',
-  coa: 'COA',
-  hfap: 'HFAP',
-};
-
-function label(value: string): string {
-  return LABELS[value] ?? value.charAt(0).toUpperCase() + value.slice(1).replace(/_/g, ' ');
-}
-
-const termId = (category: string, value?: string) => uuidV5(value === undefined ? `term:${category}` : `term:${category}:${value}`);
-
-export function hsdsTaxonomies(): HsdsEntity[] {
-  return [
-    {
-      id: TAXONOMY_ID,
-      name: TAXONOMY_NAME,
-      description:
-        'The closed vocabularies of the iop-directory program record: levels of care, conditions, services, age groups, delivery modes, payment, accreditation, medications, populations, genders accepted and ownership.',
-      version: '2',
-    },
-  ];
-}
-
-/** One parent term per category, then one term per value (code `category:value`). */
-export function hsdsTaxonomyTerms(): HsdsEntity[] {
-  const terms: HsdsEntity[] = [];
-  for (const [category, { label: categoryLabel, values }] of Object.entries(CATEGORIES)) {
-    const parentId = termId(category);
-    terms.push({ id: parentId, code: category, name: categoryLabel, description: categoryLabel, taxonomy: TAXONOMY_NAME, taxonomy_id: TAXONOMY_ID });
-    for (const value of values) {
-      terms.push({
-        id: termId(category, value),
-        code: `${category}:${value}`,
-        name: label(value),
-        description: `${categoryLabel}: ${label(value)}`,
-        parent_id: parentId,
-        taxonomy: TAXONOMY_NAME,
-        taxonomy_id: TAXONOMY_ID,
-      });
-    }
-  }
-  terms.push({
-    id: termId(PROGRAM_LENGTH),
-    code: PROGRAM_LENGTH,
-    name: 'Program length (weeks)',
-    description: 'Typical length of the program in weeks; the attribute value is a number or a range such as 6-12.',
-    taxonomy: TAXONOMY_NAME,
-    taxonomy_id: TAXONOMY_ID,
-  });
-  return terms;
-}
-
-// --- programs --------------------------------------------------------------------------------
-
 export interface HsdsProgramEntities {
   organization: HsdsEntity;
   service: HsdsEntity;
   location: HsdsEntity;
   serviceAtLocation: HsdsEntity;
   schedules: HsdsEntity[];
-}
-
-/** Organizations are merged by name, case and spacing aside, so one operator's programs share one. */
-export function organizationKey(program: Pick<Program, 'id' | 'organization'>): string {
-  const name = program.organization?.trim().replace(/\s+/g, ' ').toLowerCase();
-  return name ? `organization:name:${name}` : `organization:program:${program.id}`;
 }
 
 const AGE_RANGES: Record<AgeGroup, { min: number; max?: number }> = {
@@ -214,34 +26,6 @@ const AGE_RANGES: Record<AgeGroup, { min: number; max?: number }> = {
   seniors: { min: 65 },
 };
 
-const ICAL_DAYS: Record<Weekday, string> = { mon: 'MO', tue: 'TU', wed: 'WE', thu: 'TH', fri: 'FR', sat: 'SA', sun: 'SU' };
-const DAY_NAMES: Record<Weekday, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
-const DAY_ORDER: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-/**
- * HSDS schedule.timezone is a number (UTC offset in hours), which cannot express daylight saving.
- * We give the zone's standard offset and keep opens_at/closes_at as local wall-clock times, naming
- * the IANA zone in `notes`, since a fixed offset baked into the times would be wrong half the year.
- * A fixed reference year keeps the export deterministic.
- */
-const offsetCache = new Map<string, number>();
-export function standardUtcOffsetHours(timeZone: string): number {
-  const cached = offsetCache.get(timeZone);
-  if (cached !== undefined) return cached;
-  const offsets = [Date.UTC(2026, 0, 1), Date.UTC(2026, 6, 1)].map((instant) => {
-    const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-      .formatToParts(instant)
-      .find((p) => p.type === 'timeZoneName')?.value;
-    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(part ?? '');
-    if (!match) return 0;
-    const hours = Number(match[2]) + Number(match[3]) / 60;
-    return match[1] === '-' ? -hours : hours;
-  });
-  // Every US zone is northern-hemisphere or DST-free, so standard time is the smaller offset.
-  const offset = Math.min(...offsets);
-  offsetCache.set(timeZone, offset);
-  return offset;
-}
 
 function attendingType(program: Pick<Program, 'delivery'>): string {
   const inPerson = program.delivery.includes('in_person');
@@ -269,13 +53,7 @@ function hsdsUrl(raw: string | undefined): string | undefined {
   }
 }
 
-function sortedDays(days: readonly Weekday[]): Weekday[] {
-  return [...days].sort((a, b) => DAY_ORDER.indexOf(a) - DAY_ORDER.indexOf(b));
-}
 
-function sessionKey(session: Session): string {
-  return `${sortedDays(session.days).join(',')}|${session.start}|${session.end}`;
-}
 
 function compact<T extends Record<string, unknown>>(entity: T): T {
   return Object.fromEntries(Object.entries(entity).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0))) as T;
@@ -452,10 +230,7 @@ function assuredDate(verifiedAt: string | undefined): string | undefined {
  */
 export function programToHsds(stored: Program): HsdsProgramEntities {
   const program = toPublicProgram(stored);
-  const organizationId = uuidV5(organizationKey(program));
-  const serviceId = uuidV5(`service:${program.id}`);
-  const locationId = uuidV5(`location:${program.id}`);
-  const serviceAtLocationId = uuidV5(`service_at_location:${program.id}`);
+  const { organization: organizationId, service: serviceId, location: locationId, serviceAtLocation: serviceAtLocationId } = hsdsIdsFor(program);
   const named = program.organization?.trim();
 
   const organization: HsdsEntity = named
