@@ -64,6 +64,8 @@ const LAMBDA_ENV = {
   OPENSEARCH_AUTH: 'sigv4',
   SEARCH_INDEX_ALIAS: 'programs',
   PROGRAMS_TABLE: 'iop-programs',
+  // Read at load by the search function since its configuration has no defaults (a stand-in of the stage's secret).
+  CURSOR_SIGNING_KEY: 'bench-cursor-signing-key-not-a-secret-0000',
 };
 
 /** esbuild's options for one function's bundle, as NodejsFunction sets them (see REQUIRE_SHIM). */

@@ -25,6 +25,10 @@
  */
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
+import { stackClients } from '../cli/stack-clients';
+import { OpenSearchSearchIndex } from '../functions/adapters/opensearch/opensearch-search-index';
+import { DEFAULT_DEMO_SIZE } from '../seed/demo/demo-programs';
+import { measureImport } from './import-throughput';
 import { startOwnStack } from './own-stack';
 import { summarize, type LatencySummary } from './percentiles';
 import { CITY_ZIPS } from './scenarios';
@@ -181,10 +185,7 @@ const own = await startOwnStack(log);
 const figures: ScenarioFigures[] = [];
 let programs = 0;
 try {
-  const { openSearchClient: client } = await import('../functions/adapters/opensearch/client');
-  const { openSearchConfig } = await import('../functions/config/opensearch-config');
-  const { DEFAULT_DEMO_SIZE } = await import('../seed/demo/demo-programs');
-  const { measureImport } = await import('./import-throughput');
+  const { openSearchClient: client, openSearchConfig } = stackClients();
   const count = positiveInteger('BENCH_CACHE_PROGRAMS', DEFAULT_DEMO_SIZE);
   log(`importing ${count} fictional demo programs until searchable`);
   programs = (await measureImport({ client, alias: openSearchConfig.SEARCH_INDEX_ALIAS, programs: count, log })).publishedInIndex;
@@ -197,7 +198,6 @@ try {
   for (let i = 0; performance.now() < warmUntil; i++) {
     for (const scenario of SCENARIOS) await get(own.stack.apiUrl, scenario.paths[i % scenario.paths.length]!);
   }
-  const { OpenSearchSearchIndex } = await import('../functions/adapters/opensearch/opensearch-search-index');
   const index = new OpenSearchSearchIndex(client, openSearchConfig.SEARCH_INDEX_ALIAS);
   const probes: EngineProbes = { versionQuery: () => index.dataVersion(), bareGet: () => client.info() };
   for (const scenario of SCENARIOS) {

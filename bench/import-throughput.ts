@@ -5,6 +5,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import type { ImportSummary } from '../functions/use-cases/import-programs';
 import { DEMO_SOURCE } from '../functions/domain/demo-source';
 import { writeDemoNdjson } from '../seed/demo/seed-demo';
+import { importFile } from '../seed/import-file';
 
 export interface ImportFigures {
   rows: number;
@@ -27,7 +28,6 @@ export interface ImportFigures {
  * `SEED=demo npm start` seeds a fresh directory. Writing the file is not timed.
  */
 export async function measureImport(options: { client: Client; alias: string; programs: number; log: (line: string) => void }): Promise<ImportFigures> {
-  const { importFile } = await import('../seed/import-file');
   const directory = await mkdtemp(path.join(tmpdir(), 'iop-bench-demo-'));
   try {
     const file = path.join(directory, 'demo-programs.ndjson');

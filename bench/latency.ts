@@ -40,6 +40,8 @@ export async function measureScenarios(options: {
   handler: SearchHandler;
   client: Client;
   alias: string;
+  /** The key the handler's index seals cursors with, to open them for the bare side's body. */
+  cursorKey: string;
   scenarios: readonly Scenario[];
   iterations: number;
   /** Untimed iterations before each scenario's timed ones. */
@@ -49,7 +51,7 @@ export async function measureScenarios(options: {
   log: (line: string) => void;
 }): Promise<ScenarioLatency[]> {
   const preparedScenarios = [];
-  for (const scenario of options.scenarios) preparedScenarios.push({ scenario, ...(await prepare(scenario, options.handler)) });
+  for (const scenario of options.scenarios) preparedScenarios.push({ scenario, ...(await prepare(scenario, options.handler, options.cursorKey)) });
 
   const everything = preparedScenarios.flatMap(({ prepared }) => prepared);
   const warmUntil = performance.now() + options.warmupSeconds * 1000;
@@ -104,7 +106,7 @@ export async function measureScenarios(options: {
  * same code path (schema, zip lookup, criteria, query builder), so both sides ask the same thing.
  * Cursor scenarios walk the pages once here; only the deep page is timed.
  */
-async function prepare(scenario: Scenario, handler: SearchHandler): Promise<{ prepared: Prepared[]; firstTotal: number; pageReached?: number }> {
+async function prepare(scenario: Scenario, handler: SearchHandler, cursorKey: string): Promise<{ prepared: Prepared[]; firstTotal: number; pageReached?: number }> {
   const prepared: Prepared[] = [];
   let firstTotal = -1;
   let shallowest: number | undefined;
@@ -120,17 +122,17 @@ async function prepare(scenario: Scenario, handler: SearchHandler): Promise<{ pr
       if (page < scenario.cursorDepth) cursor = (await callHandler(handler, searchEvent(query))).nextCursor;
     }
     if (scenario.cursorDepth !== undefined) shallowest = Math.min(shallowest ?? page, page);
-    prepared.push({ event: searchEvent(query), body: bareBody(query) });
+    prepared.push({ event: searchEvent(query), body: bareBody(query, cursorKey) });
   }
   return { prepared, firstTotal, ...(shallowest !== undefined ? { pageReached: shallowest } : {}) };
 }
 
-function bareBody(query: Query): Record<string, unknown> {
+function bareBody(query: Query, cursorKey: string): Record<string, unknown> {
   const parsed = searchQuerySchema.parse(query);
   const place = parsed.zip ? zipDirectory.lookup(parsed.zip) : undefined;
   if (parsed.zip && !place) throw new Error(`unknown zip ${parsed.zip}`);
   const criteria = toCriteria(parsed, place?.centroid, new Date().toISOString().slice(0, 10));
-  return buildSearchBody(criteria, criteria.cursor ? decodeCursor(criteria.cursor, criteria) : undefined);
+  return buildSearchBody(criteria, criteria.cursor ? decodeCursor(criteria.cursor, criteria, cursorKey) : undefined);
 }
 
 async function callHandler(handler: SearchHandler, event: APIGatewayProxyEventV2): Promise<SearchBody> {

@@ -6,15 +6,20 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { measureBundles, type BundleFigures } from './bundles';
-import type { ImportFigures } from './import-throughput';
-import type { ScenarioLatency } from './latency';
+import { measureImport, type ImportFigures } from './import-throughput';
+import { measureScenarios, type ScenarioLatency } from './latency';
 import { startOwnStack } from './own-stack';
 import { bytes, rounded, table, verdict } from './report';
-import type { ScaleUpFigures } from './scale-up';
+import { scaleUpIndex, type ScaleUpFigures } from './scale-up';
 import { SCENARIOS } from './scenarios';
 import { TARGETS } from './targets';
 import { BUNDLE_BUDGETS } from './bundle-budgets';
 import { DEFAULT_DEMO_SIZE } from '../seed/demo/demo-programs';
+import { importDependencies } from '../seed/import-dependencies';
+import { stackClients } from '../cli/stack-clients';
+import { OpenSearchSearchIndex } from '../functions/adapters/opensearch/opensearch-search-index';
+import { loadCursorConfig } from '../functions/config/cursor-config';
+import { createSearchProgramsHandler } from '../functions/handlers/factories/search-programs';
 
 const settings = {
   iterations: positiveInteger('BENCH_ITERATIONS', 300),
@@ -51,22 +56,16 @@ try {
 
 printReport(results, bundles);
 
-/** Everything that needs the stack. Modules that read the environment load only once it is set. */
+/** Everything that needs the stack, whose clients are built from the environment it has set. */
 async function searchSide() {
-  const { openSearchClient: client } = await import('../functions/adapters/opensearch/client');
-  const { openSearchConfig } = await import('../functions/config/opensearch-config');
-  const { createSearchProgramsHandler } = await import('../functions/handlers/search-programs');
-  const { OpenSearchSearchIndex } = await import('../functions/adapters/opensearch/opensearch-search-index');
-  const { importDependencies } = await import('../seed/import-dependencies');
-  const { measureImport } = await import('./import-throughput');
-  const { measureScenarios } = await import('./latency');
-  const { scaleUpIndex } = await import('./scale-up');
+  const { openSearchClient: client, openSearchConfig } = stackClients();
+  const cursorKey = loadCursorConfig(process.env).CURSOR_SIGNING_KEY;
   const alias = openSearchConfig.SEARCH_INDEX_ALIAS;
   // Without the page cache (it would answer the repeated queries from memory): this times searches.
-  const handler = createSearchProgramsHandler(new OpenSearchSearchIndex(client, alias));
+  const handler = createSearchProgramsHandler(new OpenSearchSearchIndex(client, alias, cursorKey));
   const latency = (scenarioLog: string) => {
     log(`[${elapsed()}] ${scenarioLog}`);
-    return measureScenarios({ handler, client, alias, scenarios: SCENARIOS, iterations: settings.iterations, warmup: settings.warmup, warmupSeconds: settings.warmupSeconds, log });
+    return measureScenarios({ handler, client, alias, cursorKey, scenarios: SCENARIOS, iterations: settings.iterations, warmup: settings.warmup, warmupSeconds: settings.warmupSeconds, log });
   };
 
   log(`[${elapsed()}] importing ${settings.seedPrograms} fictional demo programs until searchable`);
@@ -79,7 +78,7 @@ async function searchSide() {
   const scaleUp = await scaleUpIndex({
     client,
     alias,
-    store: importDependencies.store,
+    store: importDependencies().store,
     target: settings.scaledPrograms,
     batchSize: settings.bulkBatch,
     forceMerge: true,

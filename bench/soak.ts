@@ -26,7 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_SOURCE } from '../functions/domain/demo-source';
 import { programIdFor } from '../functions/domain/program-id';
 import { DEFAULT_DEMO_SIZE, demoProgram } from '../seed/demo/demo-programs';
+import { useStackEnvironment } from '../cli/stack-clients';
 import { readStackState, resolveStackEnvironment, type StackState } from '../cli/stack-state';
+import { importDependencies } from '../seed/import-dependencies';
 import { undoOnInterrupt } from './interrupts';
 import { removeIfWeDie } from './leftovers';
 import { summarize, type LatencySummary } from './percentiles';
@@ -571,11 +573,10 @@ async function checkWrites(stack: StartedStack, externalIds: readonly string[]):
   const drained = await fetch(new URL('/_local/stream/drain', environment.DYNAMODB_ENDPOINT), { method: 'POST' });
   const stream = drained.ok ? ((await drained.json()) as { delivered: number; failed: number }) : undefined;
 
-  Object.assign(process.env, environment);
-  const { importDependencies } = await import('../seed/import-dependencies');
+  useStackEnvironment(environment);
   const published = new Set<string>();
   let storePrograms = 0;
-  for await (const page of importDependencies.store.scanAll()) {
+  for await (const page of importDependencies().store.scanAll()) {
     storePrograms += page.length;
     for (const program of page) if (program.status === 'published') published.add(program.id);
   }

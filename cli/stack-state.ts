@@ -57,18 +57,24 @@ export function resolveStackEnvironment(dataDir: string, env: NodeJS.ProcessEnv 
   if (!explicit && !state) {
     throw new Error(
       `No local stack is running on DATA_DIR ${resolve(dataDir)}: start one with \`npm start\` ` +
-        '(same DATA_DIR), set DYNAMODB_ENDPOINT and OPENSEARCH_URL, or, for a deployed stage, ' +
+        '(same DATA_DIR), set DYNAMODB_ENDPOINT and OPENSEARCH_URL (with PROGRAMS_TABLE, SEARCH_INDEX_ALIAS and AWS_REGION), or, for a deployed stage, ' +
         'OPENSEARCH_AUTH=sigv4 with OPENSEARCH_URL, PROGRAMS_TABLE and AWS_REGION',
     );
   }
   const dynamodbEndpoint = env.DYNAMODB_ENDPOINT || state!.dynamodbEndpoint;
+  // No names are assumed here: the running stack's state says them (local/local-environment.ts
+  // holds the local defaults), or the environment does; a setting neither gives is left out, and
+  // loading the configuration (cli/stack-clients.ts) then names it.
+  const named = {
+    PROGRAMS_TABLE: env.PROGRAMS_TABLE || state?.table,
+    SEARCH_INDEX_ALIAS: env.SEARCH_INDEX_ALIAS || state?.alias,
+    AWS_REGION: env.AWS_REGION || state?.region,
+  };
   return {
     DYNAMODB_ENDPOINT: dynamodbEndpoint,
     OPENSEARCH_URL: env.OPENSEARCH_URL || state!.opensearchUrl,
-    PROGRAMS_TABLE: env.PROGRAMS_TABLE || state?.table || 'iop-programs',
-    SEARCH_INDEX_ALIAS: env.SEARCH_INDEX_ALIAS || state?.alias || 'programs',
+    ...(Object.fromEntries(Object.entries(named).filter(([, value]) => value)) as Record<string, string>),
     OPENSEARCH_AUTH: env.OPENSEARCH_AUTH || 'none',
-    AWS_REGION: env.AWS_REGION || state?.region || 'us-east-1',
     // Any credentials do for servers on this machine, and without them the SDK would go looking
     // for real ones; anywhere else the SDK's own chain decides (never a made-up key).
     ...(isLoopback(dynamodbEndpoint)
@@ -97,6 +103,7 @@ export function deployedStageEnvironment(env: NodeJS.ProcessEnv): Record<string,
     OPENSEARCH_URL: env.OPENSEARCH_URL!,
     OPENSEARCH_AUTH: 'sigv4',
     PROGRAMS_TABLE: env.PROGRAMS_TABLE!,
+    // The alias every stage's functions use (infra/config/search-access.ts, which this layer may not import).
     SEARCH_INDEX_ALIAS: env.SEARCH_INDEX_ALIAS || 'programs',
     AWS_REGION: env.AWS_REGION!,
   };

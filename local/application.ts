@@ -1,7 +1,16 @@
 import { rebuildTable, resumeTableRebuild } from './engines/table-rebuild';
 import { jwtRoute, type RouteTable } from './http/route-table';
 import type { StreamHandler } from './stream/event-source-mapping';
-import type { ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
+import { closeStackClients, stackClients } from '../cli/stack-clients';
+import { ensureProgramsTable, programsTableDefinition } from '../functions/adapters/dynamodb/programs-table';
+import { ensureSearchIndex, refreshSearchIndex, searchIndexIsCurrent } from '../functions/adapters/opensearch/index-admin';
+import { reconcileSearchIndex, type ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
+import { reindexPrograms } from '../functions/use-cases/reindex-programs';
+import { reconcileDependencies } from '../ops/reconcile-dependencies';
+import { reindexDependencies } from '../ops/reindex-dependencies';
+import { seedDemoData } from '../seed/demo/seed-demo';
+import { retireSource } from '../seed/retire-source';
+import { seedDefaultData } from '../seed/seed-default';
 
 export interface SeedSummary {
   rows: number;
@@ -48,37 +57,22 @@ export interface LocalApplication {
 }
 
 /**
- * Loads the real application. Its modules read their configuration from the environment when
- * first imported, so this must run only after the stack has set DYNAMODB_ENDPOINT and friends.
+ * Loads the real application. The handlers are Lambda entry modules: like a cold start, each reads
+ * its configuration from the environment when first imported (functions/handlers/composition/),
+ * so they are imported only here, after the stack has set DYNAMODB_ENDPOINT and friends, and the
+ * routes a request may never reach only on first use. The stack's own tools (storage set-up,
+ * seeding, reindex, reconciliation) share one set of clients (cli/stack-clients.ts).
  */
 export async function loadApplication(): Promise<LocalApplication> {
-  const [
-    { dynamoDbClient },
-    { ensureProgramsTable, programsTableDefinition },
-    { dynamoDbConfig },
-    { openSearchClient },
-    { ensureSearchIndex, refreshSearchIndex, searchIndexIsCurrent },
-    { openSearchConfig },
-    searchPrograms,
-    getProgram,
-    openApiDocument,
-    indexStream,
-    seed,
-    demoSeed,
-  ] = await Promise.all([
-    import('../functions/adapters/dynamodb/client'),
-    import('../functions/adapters/dynamodb/programs-table'),
-    import('../functions/config/dynamodb-config'),
-    import('../functions/adapters/opensearch/client'),
-    import('../functions/adapters/opensearch/index-admin'),
-    import('../functions/config/opensearch-config'),
+  const [searchPrograms, getProgram, openApiDocument, indexStream, handlerOpenSearch, handlerDynamoDb] = await Promise.all([
     import('../functions/handlers/search-programs'),
     import('../functions/handlers/get-program'),
     import('../functions/handlers/openapi-document'),
     import('../functions/handlers/index-stream'),
-    import('../seed/seed-default'),
-    import('../seed/demo/seed-demo'),
+    import('../functions/handlers/composition/opensearch-runtime'),
+    import('../functions/handlers/composition/dynamodb-runtime'),
   ]);
+  const { dynamoDbClient, dynamoDbConfig, openSearchClient, openSearchConfig } = stackClients();
   const table = dynamoDbConfig.PROGRAMS_TABLE;
   const alias = openSearchConfig.SEARCH_INDEX_ALIAS;
   return {
@@ -117,8 +111,7 @@ export async function loadApplication(): Promise<LocalApplication> {
       // An index made with an older mapping lacks fields documents now carry: rebuilt without downtime.
       if (!(await searchIndexIsCurrent(openSearchClient, alias))) {
         log?.('The search index predates the current mapping: reindexing from DynamoDB...');
-        const [{ reindexPrograms }, { reindexDependencies }] = await Promise.all([import('../functions/use-cases/reindex-programs'), import('../ops/reindex-dependencies')]);
-        const summary = await reindexPrograms(reindexDependencies);
+        const summary = await reindexPrograms(reindexDependencies());
         log?.(`Reindexed ${summary.indexed.toLocaleString('en-US')} documents into ${summary.newIndex} in ${summary.seconds.toFixed(1)}s`);
       }
     },
@@ -129,22 +122,16 @@ export async function loadApplication(): Promise<LocalApplication> {
       return (response.body as { count: number }).count;
     },
     reconcileSearchIndex: async () => {
-      const [{ reconcileSearchIndex }, { reconcileDependencies }] = await Promise.all([
-        import('../functions/use-cases/reconcile-search-index'),
-        import('../ops/reconcile-dependencies'),
-      ]);
       // Nothing else writes while the stack starts, and the journal has been delivered: every difference is drift.
-      return reconcileSearchIndex(reconcileDependencies, { settleMs: 0 });
+      return reconcileSearchIndex(reconcileDependencies(), { settleMs: 0 });
     },
-    seedDefaultData: (onProgress) => seed.seedDefaultData(onProgress),
-    retireLegacySeed: async () => {
-      const { retireSource } = await import('../seed/retire-source');
-      return retireSource('samhsa-locator');
-    },
-    seedDemoData: (options, onProgress) => demoSeed.seedDemoData({ ...options, onProgress }),
+    seedDefaultData: (onProgress) => seedDefaultData(onProgress),
+    retireLegacySeed: () => retireSource('samhsa-locator'),
+    seedDemoData: (options, onProgress) => seedDemoData({ ...options, onProgress }),
     close: () => {
-      dynamoDbClient.destroy();
-      void openSearchClient.close();
+      closeStackClients();
+      handlerDynamoDb.documentClient.destroy();
+      void handlerOpenSearch.openSearchClient.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import { startDynamoDb } from './engines/dynamodb';
 import { startOpenSearch } from './engines/opensearch';
 import { startApiGatewayAdapter } from './http/api-gateway-adapter';
 import { readStackState, removeStackState, writeStackState } from '../cli/stack-state';
+import { LOCAL_DEFAULTS, LOCAL_SEARCH_INDEX_ALIAS, LOCAL_TABLE } from './local-environment';
 import { TIMED_OUT, withTimeout } from './timeout';
 import { startChangeCaptureProxy, type DrainResult } from './stream/change-capture-proxy';
 import { DeadLetterFile } from './stream/dead-letter-file';
@@ -86,8 +87,9 @@ const STOP_DRAIN_TIMEOUT_MS = 30_000;
  * stand-in, key under `dataDir`/auth). Data lives under `dataDir` and survives restarts.
  *
  * Sets DYNAMODB_ENDPOINT (the change-capture proxy), OPENSEARCH_URL, PROGRAMS_TABLE,
- * SEARCH_INDEX_ALIAS, OPENSEARCH_AUTH, AWS_REGION and dummy AWS credentials in process.env
- * (restored by stop()), and publishes them in DATA_DIR/stack.json for other commands.
+ * SEARCH_INDEX_ALIAS, CURSOR_SIGNING_KEY and the local defaults (local-environment.ts) in
+ * process.env (restored by stop()), for the handlers it runs in process; publishes where the
+ * engines are in DATA_DIR/stack.json for other commands.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = options.log ?? ((line) => console.log(line));
@@ -102,15 +104,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   }
 
   const environment = new EnvironmentOverrides();
-  const region = environment.setDefault('AWS_REGION', 'us-east-1');
-  environment.setDefault('AWS_ACCESS_KEY_ID', 'local');
-  environment.setDefault('AWS_SECRET_ACCESS_KEY', 'local');
-  environment.setDefault('OPENSEARCH_AUTH', 'none');
+  for (const [name, value] of Object.entries(LOCAL_DEFAULTS)) environment.setDefault(name, value);
+  const region = process.env.AWS_REGION!;
   // Cursors are sealed with this key (functions/config/cursor-config.ts); one per run is enough,
   // as a restart only sends a client following an old cursor back to the first page.
   environment.setDefault('CURSOR_SIGNING_KEY', randomBytes(32).toString('base64url'));
-  const table = environment.set('PROGRAMS_TABLE', options.table ?? process.env.PROGRAMS_TABLE ?? 'iop-programs');
-  const alias = environment.set('SEARCH_INDEX_ALIAS', options.alias ?? process.env.SEARCH_INDEX_ALIAS ?? 'programs');
+  const table = environment.set('PROGRAMS_TABLE', options.table ?? process.env.PROGRAMS_TABLE ?? LOCAL_TABLE);
+  const alias = environment.set('SEARCH_INDEX_ALIAS', options.alias ?? process.env.SEARCH_INDEX_ALIAS ?? LOCAL_SEARCH_INDEX_ALIAS);
 
   // Undone in reverse order by stop(), or right away when starting fails half-way.
   const shutdownSteps: { name: string; run: () => Promise<void> }[] = [];

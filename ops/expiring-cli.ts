@@ -6,7 +6,10 @@
  * Exit 0: printed; 2: usage or fatal error.
  */
 import { parseArgs } from 'node:util';
+import { closeStackClients, stackClients, useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
+import { OpenSearchExpiryIndex } from '../functions/adapters/opensearch/opensearch-expiry-index';
+import { expirySummary, expirySummaryText } from '../functions/use-cases/expiring-programs';
 import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = 'usage: npm run expiring -- [--within DAYS] [--json]   (DAYS a whole number from 1 to 365, default 60)';
@@ -29,19 +32,13 @@ function parseCommandLine(argv: string[]) {
 }
 
 async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
-  Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
-  // Loaded only now: the adapters read the stack's environment when first imported.
-  const [{ openSearchClient }, { OpenSearchExpiryIndex }, { openSearchConfig }, { expirySummary, expirySummaryText }] = await Promise.all([
-    import('../functions/adapters/opensearch/client'),
-    import('../functions/adapters/opensearch/opensearch-expiry-index'),
-    import('../functions/config/opensearch-config'),
-    import('../functions/use-cases/expiring-programs'),
-  ]);
+  useStackEnvironment(resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
+  const { openSearchClient, openSearchConfig } = stackClients();
   try {
     const summary = await expirySummary(options.within, { index: new OpenSearchExpiryIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS) });
     process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : expirySummaryText(summary));
   } finally {
-    await openSearchClient.close();
+    closeStackClients();
   }
   return 0;
 }

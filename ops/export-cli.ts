@@ -7,7 +7,12 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { stackClients, useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
+import { DynamoDbProgramStore } from '../functions/adapters/dynamodb/dynamodb-program-store';
+import { scanLiveListings } from '../functions/adapters/dynamodb/published-listings';
+import { createHsdsDocumentWriter } from '../functions/adapters/hsds/hsds-document-writer';
+import { exportPublishedDirectory } from '../functions/use-cases/export-directory';
 import { createHsdsValidator, DEFAULT_HSDS_SCHEMA_DIR, formatValidationError, type HsdsValidationError } from './validate-hsds';
 import type { HsdsSection } from '../functions/adapters/hsds/hsds-ids';
 import { runCommand, UsageError } from '../cli/command-line';
@@ -35,14 +40,9 @@ function parseCommandLine(argv: string[]) {
 }
 
 async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
-  Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
-  // After the environment is set: the clients read it when their modules load.
-  const { documentClient } = await import('../functions/adapters/dynamodb/client');
-  const { DynamoDbProgramStore } = await import('../functions/adapters/dynamodb/dynamodb-program-store');
-  const { scanLiveListings } = await import('../functions/adapters/dynamodb/published-listings');
-  const { createHsdsDocumentWriter } = await import('../functions/adapters/hsds/hsds-document-writer');
-  const { exportPublishedDirectory } = await import('../functions/use-cases/export-directory');
-  const table = process.env.PROGRAMS_TABLE ?? 'iop-programs';
+  useStackEnvironment(resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
+  const { documentClient, dynamoDbConfig } = stackClients();
+  const table = dynamoDbConfig.PROGRAMS_TABLE;
 
   const validator = options.validate ? createHsdsValidator(options.schemas) : undefined;
   const errors: HsdsValidationError[] = [];

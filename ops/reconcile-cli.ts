@@ -6,7 +6,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { ReconcileSummary } from '../functions/use-cases/reconcile-search-index';
+import { useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
+import { reconcileSearchIndex } from '../functions/use-cases/reconcile-search-index';
+import { reconcileDependencies } from './reconcile-dependencies';
 import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = 'usage: npm run reconcile -- [--segments N] [--settle SECONDS] [--json]';
@@ -47,15 +50,12 @@ function printHuman(summary: ReconcileSummary): void {
 }
 
 async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
-  Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
-  const [{ reconcileSearchIndex }, { reconcileDependencies }] = await Promise.all([
-    import('../functions/use-cases/reconcile-search-index'),
-    import('./reconcile-dependencies'),
-  ]);
+  useStackEnvironment(resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
+  const dependencies = reconcileDependencies();
   const started = performance.now();
   let lastReport = 0;
-  await reconcileDependencies.prepare();
-  const summary = await reconcileSearchIndex(reconcileDependencies, {
+  await dependencies.prepare();
+  const summary = await reconcileSearchIndex(dependencies, {
     segments: options.segments,
     settleMs: options.settleMs,
     onProgress: options.json
@@ -72,7 +72,7 @@ async function main(options: ReturnType<typeof parseCommandLine>): Promise<numbe
   });
   if (!options.json && process.stderr.isTTY) process.stderr.write('\n');
   // Repairs become visible to searches at the next refresh; locally nothing else refreshes soon.
-  await reconcileDependencies.refresh();
+  await dependencies.refresh();
   // Peak memory, as the import CLI reports it: it must not grow with the table.
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   if (options.json) process.stdout.write(`${JSON.stringify({ ...summary, seconds: Number(summary.seconds.toFixed(3)), maxRssBytes })}\n`);

@@ -5,7 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import type { ReindexSummary } from '../functions/use-cases/reindex-programs';
+import { useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
+import { reindexPrograms } from '../functions/use-cases/reindex-programs';
+import { reindexDependencies } from './reindex-dependencies';
 import { runCommand, UsageError } from '../cli/command-line';
 
 const USAGE = 'usage: npm run reindex -- [--keep-old] [--segments N] [--json]';
@@ -41,16 +44,12 @@ function printHuman(summary: ReindexSummary): void {
 }
 
 async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
-  Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
-  const [{ reindexPrograms }, { reindexDependencies }] = await Promise.all([
-    import('../functions/use-cases/reindex-programs'),
-    import('./reindex-dependencies'),
-  ]);
+  useStackEnvironment(resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   let lastPhase = '';
   let lastLoadReport = 0;
-  const summary = await reindexPrograms(reindexDependencies, {
+  const summary = await reindexPrograms(reindexDependencies(), {
     keepOld: options.keepOld,
     segments: options.segments,
     onProgress: options.json

@@ -1,6 +1,4 @@
-import { documentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoDbProgramStore } from '../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../functions/adapters/opensearch/client';
 import {
   countDocuments,
   createBulkLoadIndex,
@@ -11,14 +9,13 @@ import {
   swapAlias,
 } from '../functions/adapters/opensearch/index-admin';
 import { OpenSearchSearchIndex } from '../functions/adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../functions/config/dynamodb-config';
-import { openSearchConfig } from '../functions/config/opensearch-config';
 import type { ReindexDependencies } from '../functions/use-cases/reindex-programs';
+import { stackClients, type StackClients } from '../cli/stack-clients';
 
-const alias = openSearchConfig.SEARCH_INDEX_ALIAS;
-
-/** Composition root of the reindex; loaded only after the environment points at the stack. */
-export const reindexDependencies: ReindexDependencies = {
+/** Composition root of the reindex, on the stack this process works on (cli/stack-clients.ts). */
+export function reindexDependencies({ documentClient, dynamoDbConfig, openSearchClient, openSearchConfig }: StackClients = stackClients()): ReindexDependencies {
+  const alias = openSearchConfig.SEARCH_INDEX_ALIAS;
+  return {
   store: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
   admin: {
     current: () => indicesBehindAlias(openSearchClient, alias),
@@ -31,4 +28,5 @@ export const reindexDependencies: ReindexDependencies = {
     swap: (from, to) => swapAlias(openSearchClient, alias, from, to),
     delete: (index) => deleteIndex(openSearchClient, index),
   },
-};
+  };
+}

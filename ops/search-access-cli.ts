@@ -8,6 +8,9 @@
  * Exit 0: applied and read back; 1: a mapping read back differs; 2: usage or fatal error.
  */
 import { parseArgs } from 'node:util';
+import { createOpenSearchClient } from '../functions/adapters/opensearch/client';
+import { loadOpenSearchConfig } from '../functions/config/opensearch-config';
+import { searchIndexAlias } from '../infra/config/search-access';
 import { isStageName, stageConfig, stageNames, type StageConfig } from '../infra/config/stages';
 import { runCommand, UsageError } from '../cli/command-line';
 import { callerOf, searchAccessRequests, type SecurityRequest } from './search-access';
@@ -55,8 +58,9 @@ async function apply(config: StageConfig, json: boolean): Promise<number> {
   // The stage's domain, signed with whatever credentials the SDK's provider chain finds.
   for (const name of ['OPENSEARCH_URL', 'AWS_REGION']) if (!process.env[name]) throw new UsageError(`${name} is required`);
   if (!process.env.OPENSEARCH_URL!.startsWith('https://')) throw new UsageError('OPENSEARCH_URL must be the https:// endpoint of the domain (output SearchDomainEndpoint)');
-  process.env.OPENSEARCH_AUTH = 'sigv4';
-  const { openSearchClient } = await import('../functions/adapters/opensearch/client');
+  const openSearchClient = createOpenSearchClient(
+    loadOpenSearchConfig({ OPENSEARCH_URL: process.env.OPENSEARCH_URL, AWS_REGION: process.env.AWS_REGION, OPENSEARCH_AUTH: 'sigv4', SEARCH_INDEX_ALIAS: searchIndexAlias }),
+  );
   const call = async (method: string, path: string, body?: unknown) =>
     (await openSearchClient.transport.request({ method, path, ...(body === undefined ? {} : { body: body as never }) })).body as unknown;
 

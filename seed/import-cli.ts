@@ -10,7 +10,9 @@ import { DEMO_REFUSAL, DEMO_SOURCE } from '../functions/domain/demo-source';
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileImportSummary } from './import-file';
+import { importFile, type FileImportSummary } from './import-file';
+import { formatLicenceSummary, importLicenseRegistryFile } from './import-licenses';
+import { useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
 import type { ByteCounter } from '../functions/imports/counted-read-stream';
 import {
@@ -128,7 +130,7 @@ function printHuman(summary: FileImportSummary, seconds: number): void {
 
 async function main(options: ReturnType<typeof parseCommandLine>): Promise<number> {
   if (options.target === 'aws') return handToAwsImporter(options);
-  Object.assign(process.env, resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
+  useStackEnvironment(resolveStackEnvironment(process.env.DATA_DIR ?? '.data'));
   const startedAt = new Date();
   const started = performance.now();
   const bytesRead: ByteCounter = { bytes: 0 };
@@ -136,7 +138,6 @@ async function main(options: ReturnType<typeof parseCommandLine>): Promise<numbe
   const progress = progressReporter(totalBytes, bytesRead);
   const format = options.format;
   if (!isProgramFormat(format)) {
-    const { importLicenseRegistryFile, formatLicenceSummary } = await import('./import-licenses');
     let summary: Awaited<ReturnType<typeof importLicenseRegistryFile>>;
     try {
       summary = await importLicenseRegistryFile(options.files[0]!, { registry: format, dryRun: options.dryRun, prune: options.prune, bytesRead });
@@ -149,7 +150,6 @@ async function main(options: ReturnType<typeof parseCommandLine>): Promise<numbe
     else process.stdout.write(`${formatLicenceSummary(summary)}\n`);
     return summary.rejected > 0 ? 1 : 0;
   }
-  const { importFile } = await import('./import-file');
   let summary: FileImportSummary;
   try {
     summary = await importFile(options.files, {
@@ -178,6 +178,7 @@ async function main(options: ReturnType<typeof parseCommandLine>): Promise<numbe
 }
 
 async function handToAwsImporter(options: ReturnType<typeof parseCommandLine>): Promise<number> {
+  // Loaded only for --target aws: the S3 upload machinery is of no use to a local import.
   const { uploadForAwsImport } = await import('./aws-target');
   if (options.files.length > 1) throw new UsageError('--target aws uploads one FILE at a time');
   const uploaded = await uploadForAwsImport({

@@ -1,12 +1,15 @@
-import { documentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoDbProgramStore } from '../functions/adapters/dynamodb/dynamodb-program-store';
-import { dynamoDbConfig } from '../functions/config/dynamodb-config';
 import { zipDirectory } from '../functions/gazetteer/zip-table';
 import type { ImportDependencies } from '../functions/use-cases/import-programs';
+import { stackClients } from '../cli/stack-clients';
 
-/** Composition root of imports; loaded only after the environment points at the stack. */
-export const importDependencies: ImportDependencies = {
-  store: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
-  zips: zipDirectory,
-};
-export const dynamoDbEndpoint = dynamoDbConfig.DYNAMODB_ENDPOINT;
+/** Composition root of imports on the stack this process works on (cli/stack-clients.ts). */
+export function importDependencies(): ImportDependencies & { readonly dynamoDbEndpoint: string | undefined } {
+  const { documentClient, dynamoDbConfig } = stackClients();
+  return {
+    store: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
+    zips: zipDirectory,
+    // Locally, the change-capture proxy: the importer waits there until the index has caught up.
+    dynamoDbEndpoint: dynamoDbConfig.DYNAMODB_ENDPOINT,
+  };
+}

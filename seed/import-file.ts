@@ -1,8 +1,9 @@
-import type { ReferenceFileCounts, ReferenceMatchCounts } from '../functions/adapters/geocoding/reference-file-geocoder';
+import { ReferenceFileGeocoder, type ReferenceFileCounts, type ReferenceMatchCounts } from '../functions/adapters/geocoding/reference-file-geocoder';
 import type { ByteCounter } from '../functions/imports/counted-read-stream';
 import { DEFAULT_SOURCE, readImportRows, type ProgramFormat } from '../functions/imports/import-formats';
 import { importPrograms, type ImportSummary } from '../functions/use-cases/import-programs';
 import { awaitSearchable } from './await-searchable';
+import { importDependencies } from './import-dependencies';
 
 export interface ImportFileOptions {
   format: ProgramFormat;
@@ -32,11 +33,10 @@ export type FileImportSummary = ImportSummary & {
  * from search). Expects the environment to be set before it is called.
  */
 export async function importFile(files: string | readonly string[], options: ImportFileOptions): Promise<FileImportSummary> {
-  const { importDependencies, dynamoDbEndpoint } = await import('./import-dependencies');
-  const { ReferenceFileGeocoder } = await import('../functions/adapters/geocoding/reference-file-geocoder');
+  const { dynamoDbEndpoint, ...dependencies } = importDependencies();
   const references = options.coordinates?.length ? await ReferenceFileGeocoder.load(options.coordinates) : undefined;
   const rows = readImportRows(typeof files === 'string' ? [files] : files, options.format, { counter: options.bytesRead, asOf: options.asOf });
-  const summary: FileImportSummary = await importPrograms(rows, { ...importDependencies, ...(references && { geocoder: references }) }, {
+  const summary: FileImportSummary = await importPrograms(rows, { ...dependencies, ...(references && { geocoder: references }) }, {
     defaultSource: options.source ?? DEFAULT_SOURCE[options.format],
     dryRun: options.dryRun,
     prune: options.prune,

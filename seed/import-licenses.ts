@@ -2,6 +2,7 @@ import type { ByteCounter } from '../functions/imports/counted-read-stream';
 import { licenceRegistry } from '../functions/imports/licence-registries/registries';
 import { attachRegistryLicenses, type AttachRegistrySummary } from '../functions/use-cases/attach-registry-licenses';
 import { awaitSearchable } from './await-searchable';
+import { importDependencies } from './import-dependencies';
 
 export interface ImportLicenseRegistryOptions {
   /** Which registry the file is (`ca-dhcs`); its import format name (`ca-dhcs-licenses`) works too. */
@@ -31,8 +32,8 @@ export interface LicenseRegistryImportSummary extends AttachRegistrySummary {
 export async function importLicenseRegistryFile(filePath: string, options: ImportLicenseRegistryOptions): Promise<LicenseRegistryImportSummary> {
   const registry = licenceRegistry(options.registry);
   const started = performance.now();
-  const { importDependencies, dynamoDbEndpoint } = await import('./import-dependencies');
-  const summary = await attachRegistryLicenses(registry.readRows(filePath, options.bytesRead), registry, importDependencies, {
+  const { dynamoDbEndpoint, ...dependencies } = importDependencies();
+  const summary = await attachRegistryLicenses(registry.readRows(filePath, options.bytesRead), registry, dependencies, {
     dryRun: options.dryRun,
     prune: options.prune,
     sources: options.sources,

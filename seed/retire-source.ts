@@ -1,5 +1,6 @@
 import { importPrograms } from '../functions/use-cases/import-programs';
 import { awaitSearchable } from './await-searchable';
+import { importDependencies } from './import-dependencies';
 
 async function* noRows() {}
 
@@ -9,8 +10,8 @@ async function* noRows() {}
  * file. Returns how many were archived, once they are gone from search.
  */
 export async function retireSource(source: string): Promise<number> {
-  const { importDependencies, dynamoDbEndpoint } = await import('./import-dependencies');
-  const summary = await importPrograms(noRows(), importDependencies, { defaultSource: source, prune: true });
+  const { dynamoDbEndpoint, ...dependencies } = importDependencies();
+  const summary = await importPrograms(noRows(), dependencies, { defaultSource: source, prune: true });
   if (summary.archived > 0) await awaitSearchable(dynamoDbEndpoint);
   return summary.archived;
 }

@@ -11,11 +11,9 @@ const cursorEnvSchema = z.object({
   CURSOR_SIGNING_KEY: z.string().check(z.minLength(32, { message: 'must be at least 32 characters' })),
 });
 
-/**
- * The cursor signing key, read when a cursor is made or checked rather than at module load: the
- * adapters that page are shared with tools that never do (reindex, reconciliation, benchmarks),
- * which need not hold the key. A function deployed without it fails its first paged request.
- */
-export function cursorSigningKey(env: NodeJS.ProcessEnv = process.env): string {
-  return parseEnv(cursorEnvSchema, env).CURSOR_SIGNING_KEY;
+export type CursorConfig = z.output<typeof cursorEnvSchema>;
+
+/** The cursor signing key of an environment; throws naming the variable when it is missing or short. */
+export function loadCursorConfig(env: NodeJS.ProcessEnv): CursorConfig {
+  return parseEnv(cursorEnvSchema, env);
 }

@@ -1,11 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseEnv } from './env';
 
-export const dynamoDbConfig = parseEnv(
-  z.object({
-    PROGRAMS_TABLE: z.string().min(3).max(255).default('iop-programs'),
-    /** Set locally to a DynamoDB-compatible server (dynalite); unset in AWS. */
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
-  }),
-);
+const dynamoDbEnvSchema = z.object({
+  PROGRAMS_TABLE: z.string().check(z.minLength(3), z.maxLength(255)),
+  /** Set locally to a DynamoDB-compatible server (dynalite); unset in AWS. */
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  AWS_REGION: z.string().check(z.minLength(1)),
+});
+
+export type DynamoDbConfig = z.output<typeof dynamoDbEnvSchema>;
+
+/** The programs table's settings of an environment; throws naming each variable missing or invalid. */
+export function loadDynamoDbConfig(env: NodeJS.ProcessEnv): DynamoDbConfig {
+  return parseEnv(dynamoDbEnvSchema, env);
+}

@@ -18,12 +18,12 @@ export const GEOCODERS = ['none', 'amazon-location'] as const;
 const geocodingEnvSchema = z
   .object({
     /**
-     * How the importer places rows without coordinates besides the zip centroid. `none` (also
-     * when unset, as locally: nothing is billed and nothing leaves the machine) uses the zip
-     * centroid; `amazon-location` asks Amazon Location Service, which the CDK stages set
-     * explicitly together with the settings below.
+     * How the importer places rows without coordinates besides the zip centroid. `none` (as
+     * locally: nothing is billed and nothing leaves the machine) uses the zip centroid;
+     * `amazon-location` asks Amazon Location Service. No default: the CDK stages always set it
+     * (infra/config/geocoding.ts), the local stack sets `none`.
      */
-    GEOCODER: z.enum(GEOCODERS).default('none'),
+    GEOCODER: z.enum(GEOCODERS),
     /** Required with `amazon-location`: no region is assumed for a billed service. */
     GEOCODER_REGION: z
       .string()
@@ -49,9 +49,7 @@ const geocodingEnvSchema = z
     };
   });
 
-/** Parses the geocoding settings of an environment (exported for tests; the app uses `geocodingConfig`). */
-export function parseGeocodingConfig(env: NodeJS.ProcessEnv): GeocodingConfig {
+/** The geocoding settings of an environment; throws naming each variable missing or invalid. */
+export function loadGeocodingConfig(env: NodeJS.ProcessEnv): GeocodingConfig {
   return parseEnv(geocodingEnvSchema, env);
 }
-
-export const geocodingConfig: GeocodingConfig = parseGeocodingConfig(process.env);

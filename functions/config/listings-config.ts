@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { parseEnv } from './env';
 
-export const listingsConfig = parseEnv(
-  z.object({
-    /** Listings one provider may have waiting for review at once; past it, 429. */
-    MAX_PENDING_LISTINGS: z.coerce.number().int().min(1).max(1000).default(5),
-  }),
-);
+const listingsEnvSchema = z.object({
+  /** Listings one provider may have waiting for review at once; past it, 429. Set by the stage (infra/config/stages.ts). */
+  MAX_PENDING_LISTINGS: z.coerce.number().int().min(1).max(1000),
+});
+
+export type ListingsConfig = z.output<typeof listingsEnvSchema>;
+
+export function loadListingsConfig(env: NodeJS.ProcessEnv): ListingsConfig {
+  return parseEnv(listingsEnvSchema, env);
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizeDomain } from '../domain/sign-up-policy';
 import type { SignUpPolicy } from '../use-cases/accounts/screen-sign-up';
+import { parseEnv } from './env';
 
 /** A comma-separated list of domain names (empty: none), each normalised; one that is not a domain fails the cold start. */
 const domainList = z
@@ -40,4 +41,9 @@ export function signUpPolicyOf(config: z.infer<typeof signUpConfigSchema>): Sign
     perDomain: { limit: config.SIGN_UP_DOMAIN_LIMIT, windowSeconds: config.SIGN_UP_DOMAIN_WINDOW_SECONDS },
     perPool: { limit: config.SIGN_UP_POOL_LIMIT, windowSeconds: config.SIGN_UP_POOL_WINDOW_SECONDS },
   };
+}
+
+/** The sign-up policy of an environment; throws naming each variable missing or invalid. */
+export function loadSignUpPolicy(env: NodeJS.ProcessEnv): SignUpPolicy {
+  return signUpPolicyOf(parseEnv(signUpConfigSchema, env));
 }

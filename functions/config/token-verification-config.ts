@@ -7,7 +7,7 @@ import { parseEnv } from './env';
  * - `authorizer`: an HTTP API JWT authorizer did, before the function ran, and the verified
  *   claims are in `requestContext.authorizer.jwt` (locally the adapter plays that authorizer).
  *   The function trusts only that context, which no client can set; without it every such route
- *   is a 401, so a function deployed without this setting fails closed.
+ *   is a 401.
  * - `cognito`: the function checks the token itself against the user pool (AWS, where a refusal
  *   must leave as the contract's 401 body, which no HTTP API authorizer can give).
  */
@@ -22,9 +22,10 @@ const tokenVerificationSchema = z.discriminatedUnion('TOKEN_VERIFICATION', [
 
 export type TokenVerificationConfig = z.infer<typeof tokenVerificationSchema>;
 
-export function parseTokenVerificationConfig(env: NodeJS.ProcessEnv = process.env): TokenVerificationConfig {
-  // Unset is the local stack and the tests (the adapter is the authorizer); infra sets it in AWS.
-  return parseEnv(tokenVerificationSchema, { ...env, TOKEN_VERIFICATION: env.TOKEN_VERIFICATION ?? 'authorizer' });
+/**
+ * The token check of an environment. No default: infra sets `cognito` on every function behind a
+ * JWT route, the local stack `authorizer` (its API Gateway stand-in is that authorizer).
+ */
+export function loadTokenVerificationConfig(env: NodeJS.ProcessEnv): TokenVerificationConfig {
+  return parseEnv(tokenVerificationSchema, env);
 }
-
-export const tokenVerificationConfig = parseTokenVerificationConfig();

@@ -1,8 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchExpiryIndex } from '../adapters/opensearch/opensearch-expiry-index';
-import { openSearchConfig } from '../config/opensearch-config';
 import { httpErrors } from '../http/http-errors';
 import { identityFrom } from '../http/identity';
 import { jsonResponse } from '../http/json-response';
@@ -12,8 +10,10 @@ import { observability } from '../observability/observability';
 import { requireReviewer } from '../use-cases/listings/listing-access';
 import { DEFAULT_EXPIRY_WINDOW_DAYS, expiringPrograms } from '../use-cases/expiring-programs';
 import { authentication } from './composition/authentication';
+import { cursorSigningKey } from './composition/cursor-runtime';
+import { openSearchClient, openSearchConfig } from './composition/opensearch-runtime';
 
-const index = new OpenSearchExpiryIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+const index = new OpenSearchExpiryIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS, cursorSigningKey);
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(observability({ service: 'expiring-programs' }))

@@ -1,8 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../adapters/opensearch/opensearch-search-index';
-import { openSearchConfig } from '../config/opensearch-config';
 import { httpCaching, INDEX_READS } from '../http/http-caching';
 import { httpErrors } from '../http/http-errors';
 import { jsonResponse } from '../http/json-response';
@@ -10,6 +8,7 @@ import { programPathSchema } from '../http/listing-requests';
 import { parseInput } from '../http/parse-input';
 import { observability } from '../observability/observability';
 import { getPublishedProgram } from '../use-cases/get-program';
+import { openSearchClient, openSearchConfig } from './composition/opensearch-runtime';
 
 const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 

@@ -1,14 +1,13 @@
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '../adapters/dynamodb/stream-record';
-import { openSearchClient } from '../adapters/opensearch/client';
 import { ensureSearchIndex } from '../adapters/opensearch/index-admin';
 import { OpenSearchSearchIndex } from '../adapters/opensearch/opensearch-search-index';
-import { openSearchConfig } from '../config/opensearch-config';
 import { recordIndexing } from '../observability/metrics';
 import { observability } from '../observability/observability';
 import { telemetryFor } from '../observability/telemetry';
 import { indexProgramChanges, type PendingChange } from '../use-cases/index-program-changes';
+import { openSearchClient, openSearchConfig } from './composition/opensearch-runtime';
 
 const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 let indexReady: Promise<void> | undefined;

@@ -1,12 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { documentClient } from '../adapters/dynamodb/client';
 import { DynamoDbRateLimiter } from '../adapters/dynamodb/dynamodb-rate-limiter';
 import { DynamoDbReportStore } from '../adapters/dynamodb/dynamodb-report-store';
-import { openSearchClient } from '../adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../config/dynamodb-config';
-import { openSearchConfig } from '../config/opensearch-config';
+import { loadClientAddressConfig } from '../config/client-address-config';
 import { clientAddressOf } from '../http/client-address';
 import { errorResponse } from '../http/error-response';
 import { httpErrors } from '../http/http-errors';
@@ -17,6 +14,10 @@ import { jsonBody } from '../http/request-body';
 import { observability } from '../observability/observability';
 import type { ReportSubmissionDependencies } from '../use-cases/reports/report-dependencies';
 import { RetryLaterError, submitReport } from '../use-cases/reports/submit-report';
+import { openSearchClient, openSearchConfig } from './composition/opensearch-runtime';
+import { documentClient, dynamoDbConfig } from './composition/dynamodb-runtime';
+
+const clientAddress = loadClientAddressConfig(process.env);
 
 /** Composition root: built once per process, at module load. */
 const dependencies: ReportSubmissionDependencies = {
@@ -37,7 +38,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   .handler(async (event) => {
     const { id } = parseInput(programPathSchema, event.pathParameters ?? {}, 'path');
     const body = jsonBody(event);
-    const address = clientAddressOf(event);
+    const address = clientAddressOf(event, clientAddress.CLIENT_ADDRESS);
     try {
       return jsonResponse(202, await submitReport(id, body, address, dependencies));
     } catch (error) {

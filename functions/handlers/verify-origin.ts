@@ -1,13 +1,12 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerResult } from 'aws-lambda';
-import { z } from 'zod';
 import { SecretsManagerOriginValues } from '../adapters/secrets/secrets-manager-origin-values';
-import { parseEnv } from '../config/env';
+import { loadOriginVerificationConfig } from '../config/origin-verification-config';
 import { isAcceptedOriginValue, ORIGIN_VERIFY_HEADER } from '../http/origin-verification';
 import { observability } from '../observability/observability';
 
-const config = parseEnv(z.object({ ORIGIN_SECRET_ARN: z.string().startsWith('arn:') }));
+const config = loadOriginVerificationConfig(process.env);
 
 /** Composition root: one client and one cached copy of the accepted values per process. */
 const originValues = new SecretsManagerOriginValues(new SecretsManagerClient({}), config.ORIGIN_SECRET_ARN);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ImportSummary } from '../../functions/use-cases/import-programs';
 import { DEMO_SOURCE } from '../../functions/domain/demo-source';
+import { importFile } from '../import-file';
 import { demoPrograms, type DemoOptions } from './demo-programs';
 
 /** Writes the demo programs as native NDJSON (one record a line), streaming whatever the count. */
@@ -26,10 +27,9 @@ export interface SeedDemoOptions extends DemoOptions {
 /**
  * Loads `count` fictional demo programs into the stack the environment points at, through the
  * same importer and file format as `npm run import -- FILE --source demo`, and returns once they
- * are searchable. Expects the environment to be set before it is called.
+ * are searchable.
  */
 export async function seedDemoData(options: SeedDemoOptions): Promise<ImportSummary> {
-  const { importFile } = await import('../import-file');
   const directory = await mkdtemp(path.join(tmpdir(), 'iop-demo-seed-'));
   try {
     const file = path.join(directory, 'demo-programs.ndjson');

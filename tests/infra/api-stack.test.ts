@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { directoryFunctionNames, directoryFunctions, type DirectoryFunctionDefinition } from '../../infra/config/functions';
 import { userPoolTriggerNames } from '../../infra/config/user-pool-triggers';
 import { openSearchClientBudget } from '../../infra/config/opensearch-client';
@@ -9,6 +9,11 @@ import { checkReservedConcurrency, minimumUnreservedConcurrency, stageConfig } f
 import { functionRuntime } from '../../infra/constructs/directory-function';
 import { makesCursors } from '../../infra/constructs/cursor-signing-key';
 import { onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+
+// The function cold starts imitated below must not reach Cognito for the pool's keys.
+vi.mock('../../functions/adapters/auth/cognito-token-verifier', () => ({
+  cognitoTokenVerifier: () => ({ verify: () => Promise.reject(new Error('not in this test')), prefetchKeys: () => Promise.resolve() }),
+}));
 
 let dev: SynthesizedStage;
 let prod: SynthesizedStage;
@@ -211,6 +216,52 @@ describe('functions', () => {
     expect(indexerBundle).toMatch(/from\s*"@aws-sdk\/util-dynamodb"/);
   });
 });
+
+/**
+ * What CloudFormation resolves a reference to, where the function's configuration checks its
+ * shape (anything else referenced becomes a plain stand-in).
+ */
+const RESOLVED_AS: Record<string, string> = {
+  COGNITO_USER_POOL_ID: 'us-east-1_Example1',
+  COGNITO_CLIENT_ID: 'exampleclientid1',
+  EXPIRY_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:expiry',
+  ORIGIN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:origin',
+  // A dynamic reference to the generated secret (infra/constructs/cursor-signing-key.ts).
+  CURSOR_SIGNING_KEY: 'k'.repeat(43),
+};
+
+/** A function's environment as Lambda would hand it over: the template's variables resolved, plus the region Lambda always sets. */
+function lambdaEnvironment(variables: Record<string, unknown>): Record<string, string> {
+  const resolved = Object.entries(variables).map(([name, value]) => {
+    if (typeof value === 'string') return [name, value];
+    // References (Ref, GetAtt, imports) resolve at deployment; the region is the stage's.
+    const rendered = renderCfn(value).replaceAll('${AWS::Region}', 'us-east-1');
+    return [name, RESOLVED_AS[name] ?? rendered.replace(/\$\{[^}]*\}|\{".*\}/g, 'resolved')];
+  });
+  return { AWS_REGION: 'us-east-1', ...Object.fromEntries(resolved) };
+}
+
+describe('function configuration', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  // The functions' configuration has no defaults (functions/config/): a variable the stack forgets
+  // would fail that function's cold start in AWS. Each entry module is loaded, as Lambda would, with
+  // exactly its template's environment (the test process's own settings, the engines', removed).
+  it.each(directoryFunctionNames)('%s: its entry module loads with the environment the stack gives it', async (name) => {
+    const variables = (functionResource(dev, name).Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    const environment = lambdaEnvironment(variables);
+    for (const key of Object.keys(process.env)) if (/^[A-Z][A-Z0-9_]*$/.test(key) && !KEPT_VARIABLES.has(key)) vi.stubEnv(key, undefined);
+    for (const [key, value] of Object.entries(environment)) vi.stubEnv(key, value);
+    vi.resetModules();
+    await expect(import(`../../functions/handlers/${directoryFunctions[name].entry}.ts`)).resolves.toHaveProperty('handler');
+  });
+});
+
+/** What the test process keeps of its own environment while it imitates a function's. */
+const KEPT_VARIABLES = new Set(['PATH', 'HOME', 'TMPDIR', 'NODE_OPTIONS', 'NODE_ENV', 'TEST', 'CI']);
 
 describe('stream indexer', () => {
   it('reads the table stream in batches, reports partial failures, retries for hours and only then parks a change', () => {

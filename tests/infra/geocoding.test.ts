@@ -3,7 +3,7 @@ import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseGeocodingConfig } from '../../functions/config/geocoding-config';
+import { loadGeocodingConfig } from '../../functions/config/geocoding-config';
 import { directoryFunctionNames, type DirectoryFunctionName } from '../../infra/config/functions';
 import type { GeocodingStageConfig } from '../../infra/config/geocoding';
 import { stageConfig, type StageConfig, type StageName } from '../../infra/config/stages';
@@ -60,7 +60,7 @@ function geoStatements(stage: Synthesized, name: DirectoryFunctionName): Stateme
 /** What the handler would parse at cold start, with the region token as Lambda would resolve it. */
 function parsedInLambda(variables: Record<string, unknown>) {
   const env = Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, renderCfn(value).replace('${AWS::Region}', 'us-east-1')]));
-  return parseGeocodingConfig(env);
+  return loadGeocodingConfig(env);
 }
 
 const stages: Partial<Record<'dev' | 'prod' | 'disabled' | 'otherRegion', Synthesized>> = {};

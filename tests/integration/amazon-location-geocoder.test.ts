@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, dynamoDbConfig } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
 import {
   AmazonLocationGeocoder,
@@ -10,7 +10,6 @@ import {
   type AmazonLocationGeocoderOptions,
 } from '../../functions/adapters/geocoding/amazon-location-geocoder';
 import { GeocoderChain } from '../../functions/adapters/geocoding/geocoder-chain';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import type { GeocodeQuery } from '../../functions/ports/geocoder';

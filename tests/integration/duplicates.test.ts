@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, dynamoDbConfig } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { importFile } from '../../seed/import-file';
 import { api, type ApiResponse } from '../support/http';

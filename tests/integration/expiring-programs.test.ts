@@ -3,15 +3,12 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, openSearchClient, dynamoDbConfig, openSearchConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { OpenSearchExpiryIndex } from '../../functions/adapters/opensearch/opensearch-expiry-index';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import type { ImportRecord } from '../../functions/domain/program';
 import { programIdFor } from '../../functions/domain/program-id';
-import { expirySummaryHandler, type ExpirySummaryResult, type SummaryTopicClient } from '../../functions/handlers/expiry-summary';
+import { expirySummaryHandler, type ExpirySummaryResult, type SummaryTopicClient } from '../../functions/handlers/factories/expiry-summary';
 import { addDays, type ExpiringProgram, type ExpiringProgramsPage, type ExpirySummary } from '../../functions/use-cases/expiring-programs';
 import { awaitSearchable } from '../../seed/await-searchable';
 import { importFile } from '../../seed/import-file';
@@ -97,7 +94,7 @@ const farRecords: ImportRecord[] = [
 
 const idOf = (externalId: string) => programIdFor(SOURCE, externalId);
 const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
-const index = new OpenSearchExpiryIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+const index = new OpenSearchExpiryIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS, cursorSigningKey);
 const scratch = importScratch('iop-expiry-');
 let reviewer: string;
 let provider: string;

@@ -1,10 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, openSearchClient, dynamoDbConfig, openSearchConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { toCriteria } from '../../functions/use-cases/search-programs';
 import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { api } from '../support/http';
@@ -165,7 +162,7 @@ describe('routes that need a token', () => {
 });
 
 describe('the data version the search cache checks', () => {
-  const index = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+  const index = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS, cursorSigningKey);
   const criteria = toCriteria({ radius: 10 }, origin, new Date().toISOString().slice(0, 10));
 
   it('is the version the page was read at, and changes once a write becomes visible to searches', async () => {

@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, openSearchClient, dynamoDbConfig, openSearchConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import type { ImportRecord, Program } from '../../functions/domain/program';
 import { programIdFor } from '../../functions/domain/program-id';
 import { importFile } from '../../seed/import-file';
@@ -18,7 +15,7 @@ import { awaitSearchable } from '../../seed/await-searchable';
 const LOCATOR_SAMPLE = path.resolve('../shared/data/findtreatment-locator-sample.json');
 const directory = mkdtempSync(path.join(tmpdir(), 'iop-import-formats-'));
 const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
-const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS, cursorSigningKey);
 
 afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });

@@ -5,16 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, openSearchClient, dynamoDbConfig, openSearchConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import { s3UploadedObjects } from '../../functions/adapters/s3/import-objects';
-import { createImportFromS3Handler } from '../../functions/handlers/import-from-s3';
+import { createImportFromS3Handler } from '../../functions/handlers/factories/import-from-s3';
 import { importFormatForKey } from '../../functions/imports/import-object-keys';
 import type { ImportReport } from '../../functions/use-cases/import-uploaded-objects';
 import { uploadForAwsImport } from '../../seed/aws-target';
@@ -134,7 +131,7 @@ function decodeAwsChunked(raw: Buffer): Buffer {
 const bucket = 'iop-imports-test';
 const fakeS3 = new FakeS3();
 const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
-const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS, cursorSigningKey);
 const directory = mkdtempSync(path.join(tmpdir(), 'iop-s3-import-'));
 let handler: ReturnType<typeof createImportFromS3Handler>;
 

@@ -2,13 +2,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, openSearchClient, dynamoDbConfig, openSearchConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
 import { toProgramItem } from '../../functions/adapters/dynamodb/program-item';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import type { Program } from '../../functions/domain/program';
 import { handler as indexStream } from '../../functions/handlers/index-stream';
 import { createLambdaContext } from '../../local/lambda/lambda-context';
@@ -16,7 +13,7 @@ import { makeProgram } from '../support/program-fixtures';
 import { awaitIndexed } from '../support/stream';
 
 const SOURCE = 'test-indexer';
-const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
+const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS, cursorSigningKey);
 let sequence = 1_000;
 
 function image(program: Program): Record<string, AttributeValue> {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, dynamoDbConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbListingStore } from '../../functions/adapters/dynamodb/dynamodb-listing-store';
 import { listingKey, ownerPartition } from '../../functions/adapters/dynamodb/listing-item';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import type { Listing, ListingHistoryEntry } from '../../functions/domain/listing';
 
 /**
@@ -13,7 +12,7 @@ import type { Listing, ListingHistoryEntry } from '../../functions/domain/listin
  * here maintain a claimed program (`programId`), so the stream indexer ignores them.
  */
 const table = dynamoDbConfig.PROGRAMS_TABLE;
-const store = new DynamoDbListingStore(documentClient, table);
+const store = new DynamoDbListingStore(documentClient, table, cursorSigningKey);
 /** DynamoDB's item size limit, which dynalite enforces too. */
 const ITEM_LIMIT_BYTES = 400 * 1024;
 
@@ -83,7 +82,7 @@ describe('listing history', () => {
   it('keeps the listing and its history as they were when a save dies between its two writes', async () => {
     const first = listing([entry(0)]);
     await store.save(first, 'absent');
-    const crashing = new DynamoDbListingStore(crashOnListingWrite(documentClient), table);
+    const crashing = new DynamoDbListingStore(crashOnListingWrite(documentClient), table, cursorSigningKey);
     await expect(crashing.save(edited(first, entry(1, 'lost')), first.revision)).rejects.toThrow('crashed');
 
     const read = await store.get(first.id);

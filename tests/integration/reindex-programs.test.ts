@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, dynamoDbClient, openSearchClient, dynamoDbConfig, openSearchConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
 import { ensureSearchIndex, indicesBehindAlias } from '../../functions/adapters/opensearch/index-admin';
 import { OpenSearchSearchIndex } from '../../functions/adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import type { Program } from '../../functions/domain/program';
 import { handler as searchHandler } from '../../functions/handlers/search-programs';
 import { reindexPrograms, type ReindexDependencies } from '../../functions/use-cases/reindex-programs';
-import { reindexDependencies } from '../../ops/reindex-dependencies';
+import { reindexDependencies as stackReindexDependencies } from '../../ops/reindex-dependencies';
 import { apiEvent, invoke } from '../support/api-event';
 import { api } from '../support/http';
 import { makeProgram } from '../support/program-fixtures';
@@ -20,7 +17,9 @@ const SOURCE = `test-reindex-${process.pid}`;
 const PROGRAMS = 300;
 const alias = openSearchConfig.SEARCH_INDEX_ALIAS;
 const store = new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
-const searchIndex = new OpenSearchSearchIndex(openSearchClient, alias);
+const searchIndex = new OpenSearchSearchIndex(openSearchClient, alias, cursorSigningKey);
+// The reindex command's own composition, on this worker's clients.
+const stackReindex = stackReindexDependencies({ openSearchConfig, openSearchClient, dynamoDbConfig, dynamoDbClient, documentClient });
 // Nome, Alaska: no other test puts anything there, so this search counts exactly this file's data.
 const NOME = { zip: '99762', radius: '10' };
 const nomeAddress = { street1: '1 Front St', city: 'Nome', state: 'AK' as const, zip: '99762' };
@@ -73,11 +72,11 @@ describe('reindex', () => {
     // Far from Nome and from every other test's searches, so it changes no count anyone checks.
     const created = makeProgram(SOURCE, 'created-during-reindex', { location: { lat: 71.2906, lon: -156.7886 }, updatedAt: new Date().toISOString() });
     const dependencies: ReindexDependencies = {
-      ...reindexDependencies,
+      ...stackReindex,
       admin: {
-        ...reindexDependencies.admin,
+        ...stackReindex.admin,
         apply: async (index, changes) => {
-          const outcomes = await reindexDependencies.admin.apply(index, changes);
+          const outcomes = await stackReindex.admin.apply(index, changes);
           const loaded = changes.find((change) => change.kind === 'upsert' && change.program.source === SOURCE && change.program.status === 'published');
           if (!renamed && loaded?.kind === 'upsert') {
             renamed = { ...loaded.program, name: 'Renamed During Reindex', version: loaded.program.version + 1, updatedAt: new Date().toISOString() };
@@ -133,12 +132,12 @@ describe('reindex', () => {
     const before = await indicesBehindAlias(openSearchClient, alias);
     let built: string | undefined;
     const dependencies: ReindexDependencies = {
-      ...reindexDependencies,
+      ...stackReindex,
       admin: {
-        ...reindexDependencies.admin,
+        ...stackReindex.admin,
         count: async (index) => {
           built = index;
-          return (await reindexDependencies.admin.count(index)) - 1;
+          return (await stackReindex.admin.count(index)) - 1;
         },
       },
     };

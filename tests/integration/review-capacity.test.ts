@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, dynamoDbConfig, cursorSigningKey } from '../support/engines';
 import { DynamoDbClaimStore } from '../../functions/adapters/dynamodb/dynamodb-claim-store';
 import { DynamoDbListingStore } from '../../functions/adapters/dynamodb/dynamodb-listing-store';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { RateLimitedError } from '../../functions/domain/errors';
 import type { Identity } from '../../functions/domain/identity';
 import type { Listing } from '../../functions/domain/listing';
@@ -120,7 +119,7 @@ describe('capacity left behind by a request that died between its two writes', (
   let clock = Date.now();
 
   /** The use cases on the suite's dynalite with a clock of the test's own and a limit of 2. */
-  function dependencies(listings = new DynamoDbListingStore(documentClient, table)): ListingDependencies {
+  function dependencies(listings = new DynamoDbListingStore(documentClient, table, cursorSigningKey)): ListingDependencies {
     return {
       listings,
       programs: new DynamoDbProgramStore(documentClient, table),

@@ -1,11 +1,8 @@
 import ExcelJS from 'exceljs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, openSearchClient, dynamoDbConfig, openSearchConfig } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../functions/adapters/opensearch/client';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
-import { openSearchConfig } from '../../functions/config/opensearch-config';
 import { programIdFor } from '../../functions/domain/program-id';
 import { workbookModifiedDate } from '../../functions/imports/samhsa/directory-files';
 import { directoryExternalId, directoryIdentity } from '../../functions/imports/samhsa/directory-import';

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../functions/adapters/dynamodb/client';
+import { documentClient, dynamoDbConfig } from '../support/engines';
 import { DynamoDbProgramStore } from '../../functions/adapters/dynamodb/dynamodb-program-store';
 import { queryFingerprint } from '../../functions/adapters/opensearch/search-cursor';
-import { dynamoDbConfig } from '../../functions/config/dynamodb-config';
 import { haversineMiles } from '../../functions/domain/great-circle';
 import type { GeoPoint, Program } from '../../functions/domain/program';
 import type { SearchCriteria } from '../../functions/domain/search-criteria';

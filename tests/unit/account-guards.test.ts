@@ -17,8 +17,8 @@ import {
   SIGN_UP_RATE_KEY_PREFIX,
   type SignUpRefusalReason,
 } from '../../functions/domain/sign-up-policy';
-import { requireReviewerMfaHandler } from '../../functions/handlers/require-reviewer-mfa';
-import { screenSignUpHandler } from '../../functions/handlers/screen-sign-up';
+import { requireReviewerMfaHandler } from '../../functions/handlers/factories/require-reviewer-mfa';
+import { screenSignUpHandler } from '../../functions/handlers/factories/screen-sign-up';
 import type { RateLimiter } from '../../functions/ports/rate-limiter';
 import type { UserMfaSettings } from '../../functions/ports/user-mfa-settings';
 import { requireReviewerMfa, ReviewerWithoutMfaError } from '../../functions/use-cases/accounts/require-reviewer-mfa';

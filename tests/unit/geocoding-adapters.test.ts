@@ -4,7 +4,7 @@ import { acceptedLocation, AmazonLocationGeocoder, geocodeRequestOf, splitStreet
 import { createGeocoder } from '../../functions/adapters/geocoding/create-geocoder';
 import { GeocoderChain } from '../../functions/adapters/geocoding/geocoder-chain';
 import { ZipCentroidGeocoder } from '../../functions/adapters/geocoding/zip-centroid-geocoder';
-import { parseGeocodingConfig } from '../../functions/config/geocoding-config';
+import { loadGeocodingConfig } from '../../functions/config/geocoding-config';
 import { zipDirectory } from '../../functions/gazetteer/zip-table';
 import type { GeocodeQuery, GeocodeResult, Geocoder } from '../../functions/ports/geocoder';
 
@@ -62,30 +62,30 @@ describe('GeocoderChain', () => {
 });
 
 describe('geocoding config', () => {
-  it('is off unless configured (locally nothing is billed and nothing leaves the machine)', () => {
-    expect(parseGeocodingConfig({})).toEqual({ geocoder: 'none' });
-    expect(parseGeocodingConfig({ GEOCODER: 'none', GEOCODER_REGION: 'us-east-1' })).toEqual({ geocoder: 'none' });
+  it('is off when configured so (locally nothing is billed and nothing leaves the machine), and never by default', () => {
+    expect(() => loadGeocodingConfig({})).toThrow(/GEOCODER/);
+    expect(loadGeocodingConfig({ GEOCODER: 'none', GEOCODER_REGION: 'us-east-1' })).toEqual({ geocoder: 'none' });
     expect(createGeocoder({ geocoder: 'none' })).toBeUndefined();
   });
 
   it('requires the region and attempts with amazon-location, naming each missing variable', () => {
-    expect(() => parseGeocodingConfig({ GEOCODER: 'amazon-location' })).toThrow(
+    expect(() => loadGeocodingConfig({ GEOCODER: 'amazon-location' })).toThrow(
       /GEOCODER_REGION: required when GEOCODER=amazon-location; GEOCODER_MAX_ATTEMPTS: required when GEOCODER=amazon-location/,
     );
-    expect(parseGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'eu-central-1', GEOCODER_MAX_ATTEMPTS: '4' })).toEqual({
+    expect(loadGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'eu-central-1', GEOCODER_MAX_ATTEMPTS: '4' })).toEqual({
       geocoder: 'amazon-location',
       region: 'eu-central-1',
       maxAttempts: 4,
     });
     expect(
-      parseGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'us-east-1', GEOCODER_MAX_ATTEMPTS: '5', GEOCODER_ENDPOINT: 'http://127.0.0.1:9999' }),
+      loadGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'us-east-1', GEOCODER_MAX_ATTEMPTS: '5', GEOCODER_ENDPOINT: 'http://127.0.0.1:9999' }),
     ).toMatchObject({ endpoint: 'http://127.0.0.1:9999' });
   });
 
   it('refuses unknown geocoders and malformed settings', () => {
-    expect(() => parseGeocodingConfig({ GEOCODER: 'google' })).toThrow(/GEOCODER/);
-    expect(() => parseGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'Virginia', GEOCODER_MAX_ATTEMPTS: '5' })).toThrow(/GEOCODER_REGION/);
-    expect(() => parseGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'us-east-1', GEOCODER_MAX_ATTEMPTS: '0' })).toThrow(/GEOCODER_MAX_ATTEMPTS/);
+    expect(() => loadGeocodingConfig({ GEOCODER: 'google' })).toThrow(/GEOCODER/);
+    expect(() => loadGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'Virginia', GEOCODER_MAX_ATTEMPTS: '5' })).toThrow(/GEOCODER_REGION/);
+    expect(() => loadGeocodingConfig({ GEOCODER: 'amazon-location', GEOCODER_REGION: 'us-east-1', GEOCODER_MAX_ATTEMPTS: '0' })).toThrow(/GEOCODER_MAX_ATTEMPTS/);
   });
 
   it('builds a chain ending in Amazon Location Service when enabled, after the given local sources', async () => {

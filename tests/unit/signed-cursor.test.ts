@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openCursor, sealCursor } from '../../functions/adapters/cursor/signed-cursor';
 import { decodePageCursor, encodePageCursor } from '../../functions/adapters/dynamodb/page-cursor';
+import { loadCursorConfig } from '../../functions/config/cursor-config';
 import { decodeExpiringCursor, encodeExpiringCursor } from '../../functions/adapters/opensearch/expiring-query';
 import { decodeCursor, encodeCursor } from '../../functions/adapters/opensearch/search-cursor';
 import { InvalidRequestError } from '../../functions/domain/errors';
@@ -91,22 +92,18 @@ describe('listing page cursors', () => {
     expect(decodePageCursor(encodePageCursor(tableKey, owner, key)!, owner, key)).toEqual(tableKey);
   });
 
-  it('read the signing key only for a cursor actually made or read, and fail closed without one', () => {
-    const configured = process.env.CURSOR_SIGNING_KEY;
-    delete process.env.CURSOR_SIGNING_KEY;
-    try {
-      // The last page, and a first request, need no key (functions that never page hold none).
-      expect(encodePageCursor(undefined, owner)).toBeNull();
-      expect(decodePageCursor(undefined, owner)).toBeUndefined();
-      expect(() => encodePageCursor(tableKey, owner)).toThrow(/CURSOR_SIGNING_KEY/);
-      process.env.CURSOR_SIGNING_KEY = 'too short';
-      expect(() => encodePageCursor(tableKey, owner)).toThrow(/CURSOR_SIGNING_KEY: must be at least 32 characters/);
-      process.env.CURSOR_SIGNING_KEY = key;
-      expect(decodePageCursor(encodePageCursor(tableKey, owner)!, owner, key)).toEqual(tableKey);
-    } finally {
-      if (configured === undefined) delete process.env.CURSOR_SIGNING_KEY;
-      else process.env.CURSOR_SIGNING_KEY = configured;
-    }
+  it('need the signing key only for a cursor actually made or read, and fail closed without one', () => {
+    // The last page, and a first request, need no key (tools that never page hold none).
+    expect(encodePageCursor(undefined, owner, undefined)).toBeNull();
+    expect(decodePageCursor(undefined, owner, undefined)).toBeUndefined();
+    expect(() => encodePageCursor(tableKey, owner, undefined)).toThrow(/CURSOR_SIGNING_KEY/);
+    expect(() => decodePageCursor('abc.def', owner, undefined)).toThrow(/CURSOR_SIGNING_KEY/);
+  });
+
+  it('take their key from the configuration, which refuses a missing or short one naming the variable', () => {
+    expect(() => loadCursorConfig({})).toThrow(/CURSOR_SIGNING_KEY/);
+    expect(() => loadCursorConfig({ CURSOR_SIGNING_KEY: 'too short' })).toThrow(/CURSOR_SIGNING_KEY: must be at least 32 characters/);
+    expect(loadCursorConfig({ CURSOR_SIGNING_KEY: key }).CURSOR_SIGNING_KEY).toBe(key);
   });
 
   it('refuse the raw table key they used to be, another key, another query and any other shape', () => {

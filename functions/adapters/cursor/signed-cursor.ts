@@ -15,6 +15,16 @@ export function invalidCursor(message = 'is not a cursor returned by this API'):
   return new InvalidRequestError('Invalid cursor', [{ path: 'cursor', message }]);
 }
 
+/**
+ * The key of an adapter that may page. Optional at construction because the same adapters serve
+ * tools that never page (reindex, reconciliation, benchmarks) and need not hold the key; the
+ * Lambda composition of a function that pages always passes it (handlers/composition/cursor-runtime.ts).
+ */
+export function requireCursorKey(key: string | undefined): string {
+  if (!key) throw new Error('This adapter was built without a cursor signing key (CURSOR_SIGNING_KEY), so it cannot make or read cursors');
+  return key;
+}
+
 export function sealCursor(payload: object, key: string): string {
   const text = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
   return `${text}.${macOf(text, key).toString('base64url')}`;

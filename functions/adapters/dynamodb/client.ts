@@ -1,15 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoDbConfig } from '../../config/dynamodb-config';
+import type { DynamoDbConfig } from '../../config/dynamodb-config';
 
-/** One client per process, reused across invocations. */
-export const dynamoDbClient = new DynamoDBClient({
-  region: dynamoDbConfig.AWS_REGION,
-  ...(dynamoDbConfig.DYNAMODB_ENDPOINT ? { endpoint: dynamoDbConfig.DYNAMODB_ENDPOINT } : {}),
-  // The SDK's own retries cover throttling; the store adds its own for UnprocessedItems.
-  maxAttempts: 5,
-});
+export interface DynamoDbClients {
+  readonly client: DynamoDBClient;
+  readonly documentClient: DynamoDBDocumentClient;
+}
 
-export const documentClient = DynamoDBDocumentClient.from(dynamoDbClient, {
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-});
+/** Make one pair per process (the composition modules do), reused across invocations. */
+export function createDynamoDbClients(config: Pick<DynamoDbConfig, 'AWS_REGION' | 'DYNAMODB_ENDPOINT'>): DynamoDbClients {
+  const client = new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}),
+    // The SDK's own retries cover throttling; the store adds its own for UnprocessedItems.
+    maxAttempts: 5,
+  });
+  const documentClient = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return { client, documentClient };
+}

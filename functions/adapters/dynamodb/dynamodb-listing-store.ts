@@ -40,6 +40,8 @@ export class DynamoDbListingStore implements ListingStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Seals the pages' cursors; only a caller that pages needs it (signed-cursor.ts `requireCursorKey`). */
+    private readonly cursorKey?: string,
   ) {}
 
   /**
@@ -200,9 +202,9 @@ export class DynamoDbListingStore implements ListingStore {
         ExpressionAttributeValues: { ':partition': partition },
         ScanIndexForward: oldestFirst,
         Limit: page.limit,
-        ExclusiveStartKey: decodePageCursor(page.cursor, { indexName, partition }),
+        ExclusiveStartKey: decodePageCursor(page.cursor, { indexName, partition }, this.cursorKey),
       }),
     );
-    return { items: response.Items ?? [], nextCursor: encodePageCursor(response.LastEvaluatedKey, { indexName, partition }) };
+    return { items: response.Items ?? [], nextCursor: encodePageCursor(response.LastEvaluatedKey, { indexName, partition }, this.cursorKey) };
   }
 }

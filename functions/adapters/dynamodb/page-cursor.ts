@@ -1,5 +1,4 @@
-import { cursorSigningKey } from '../../config/cursor-config';
-import { invalidCursor, isPlainObject, openCursor, sealCursor } from '../cursor/signed-cursor';
+import { invalidCursor, isPlainObject, openCursor, requireCursorKey, sealCursor } from '../cursor/signed-cursor';
 import { TABLE_INDEXES, TABLE_KEYS } from './programs-table';
 
 /** The index and partition a page was read from: a cursor continues that query only. */
@@ -25,14 +24,14 @@ const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
 
 const scopeOf = (scope: PageScope) => `${scope.indexName}\u0000${scope.partition}`;
 
-// The signing key is read only for a cursor actually made or read: most pages are the last.
-export function encodePageCursor(key: Record<string, unknown> | undefined, scope: PageScope, signingKey?: string): string | null {
-  return key ? sealCursor({ scope: scopeOf(scope), key }, signingKey ?? cursorSigningKey()) : null;
+export function encodePageCursor(key: Record<string, unknown> | undefined, scope: PageScope, signingKey: string | undefined): string | null {
+  // The key is required only for a cursor actually made: most pages are the last.
+  return key ? sealCursor({ scope: scopeOf(scope), key }, requireCursorKey(signingKey)) : null;
 }
 
-export function decodePageCursor(cursor: string | undefined, scope: PageScope, signingKey?: string): Record<string, string> | undefined {
+export function decodePageCursor(cursor: string | undefined, scope: PageScope, signingKey: string | undefined): Record<string, string> | undefined {
   if (!cursor) return undefined;
-  const payload = openCursor(cursor, signingKey ?? cursorSigningKey());
+  const payload = openCursor(cursor, requireCursorKey(signingKey));
   if (!isPageCursorPayload(payload)) throw invalidCursor();
   if (payload.scope !== scopeOf(scope)) throw invalidCursor('belongs to another listing query; start again without a cursor');
   return payload.key;

@@ -1,7 +1,7 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws-v3';
-import { openSearchConfig, type OpenSearchConfig } from '../../config/opensearch-config';
+import type { OpenSearchConfig } from '../../config/opensearch-config';
 
 /**
  * The client's options for a configuration: where, how long each attempt may take and how often
@@ -29,5 +29,7 @@ export function openSearchClientOptions(config: OpenSearchConfig): ClientOptions
   };
 }
 
-/** One client per process: its connection pool keeps sockets warm across invocations. */
-export const openSearchClient = new Client(openSearchClientOptions(openSearchConfig));
+/** Make one per process (the composition modules do): its connection pool keeps sockets warm across invocations. */
+export function createOpenSearchClient(config: OpenSearchConfig): Client {
+  return new Client(openSearchClientOptions(config));
+}

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { cursorSigningKey } from '../../config/cursor-config';
 import { invalidCursor, isPlainObject, openCursor, sealCursor } from '../cursor/signed-cursor';
 import type { ExpiryWindow } from '../../ports/search-index';
 
@@ -78,11 +77,11 @@ function windowFingerprint(window: ExpiryWindow): string {
   return createHash('sha256').update(`${window.from}/${window.to}`).digest('base64url').slice(0, 16);
 }
 
-export function encodeExpiringCursor(after: unknown[], window: ExpiryWindow, key: string = cursorSigningKey()): string {
+export function encodeExpiringCursor(after: unknown[], window: ExpiryWindow, key: string): string {
   return sealCursor({ after, window: windowFingerprint(window) }, key);
 }
 
-export function decodeExpiringCursor(cursor: string, window: ExpiryWindow, key: string = cursorSigningKey()): [number, string] {
+export function decodeExpiringCursor(cursor: string, window: ExpiryWindow, key: string): [number, string] {
   const payload = openCursor(cursor, key);
   if (!isExpiringCursorPayload(payload)) throw invalidCursor();
   if (payload.window !== windowFingerprint(window)) {

@@ -2,6 +2,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { publicProgramView, type PublicProgram } from '../../domain/public-view';
 import type { ExpiringPage, ExpiringPageRequest, ExpiryIndex, ExpiryWindow } from '../../ports/search-index';
 import { buildExpiringBody, decodeExpiringCursor, encodeExpiringCursor } from './expiring-query';
+import { requireCursorKey } from '../cursor/signed-cursor';
 import { guarded } from './opensearch-search-index';
 
 interface Hit {
@@ -18,11 +19,13 @@ export class OpenSearchExpiryIndex implements ExpiryIndex {
   constructor(
     private readonly client: Client,
     private readonly alias: string,
+    /** Seals the pages' cursors; only a caller that pages needs it (signed-cursor.ts `requireCursorKey`). */
+    private readonly cursorKey?: string,
   ) {}
 
   /** Published programs with a licence or accreditation expiring in the window, soonest first (expiring-query.ts). */
   async expiring(window: ExpiryWindow, page: ExpiringPageRequest): Promise<ExpiringPage> {
-    const searchAfter = page.cursor ? decodeExpiringCursor(page.cursor, window) : undefined;
+    const searchAfter = page.cursor ? decodeExpiringCursor(page.cursor, window, requireCursorKey(this.cursorKey)) : undefined;
     const body = buildExpiringBody(window, page.limit, searchAfter);
     const response = await guarded(() => this.client.search({ index: this.alias, body: body as never }));
     const hits = response.body.hits.hits as unknown as Hit[];
@@ -35,7 +38,7 @@ export class OpenSearchExpiryIndex implements ExpiryIndex {
         // The engine re-serialises sources in its own key order.
         return publicProgramView(hit._source.program);
       }),
-      nextCursor: !page.firstPageOnly && hits.length === page.limit && last?.sort ? encodeExpiringCursor(last.sort, window) : null,
+      nextCursor: !page.firstPageOnly && hits.length === page.limit && last?.sort ? encodeExpiringCursor(last.sort, window, requireCursorKey(this.cursorKey)) : null,
     };
   }
 }

@@ -16,6 +16,7 @@ import type { VersionedPage, VersionedSearch } from '../../ports/versioned-searc
 import { toProgramDocument, tombstoneDocument, type ProgramDocument } from './program-document';
 import { buildSearchBody, DISTANCE_QUERY_NAME } from './search-body';
 import { decodeCursor, encodeCursor } from './search-cursor';
+import { requireCursorKey } from '../cursor/signed-cursor';
 
 interface Bucket {
   key: string;
@@ -114,6 +115,8 @@ export class OpenSearchSearchIndex implements SearchIndex, VersionedSearch {
   constructor(
     private readonly client: Client,
     private readonly alias: string,
+    /** Seals the result pages' cursors; only a caller that pages needs it (signed-cursor.ts `requireCursorKey`). */
+    private readonly cursorKey?: string,
   ) {}
 
   async search(criteria: SearchCriteria): Promise<SearchPage> {
@@ -134,7 +137,7 @@ export class OpenSearchSearchIndex implements SearchIndex, VersionedSearch {
   }
 
   private async read(criteria: SearchCriteria, withVersion: boolean): Promise<{ page: SearchPage; dataVersion?: string }> {
-    const searchAfter = criteria.cursor ? decodeCursor(criteria.cursor, criteria) : undefined;
+    const searchAfter = criteria.cursor ? decodeCursor(criteria.cursor, criteria, requireCursorKey(this.cursorKey)) : undefined;
     const body = buildSearchBody(criteria, searchAfter);
     if (withVersion) body.aggs = { ...(body.aggs as object), [DATA_VERSION]: DATA_VERSION_AGGREGATION };
     const response = await guarded(() => this.client.search({ index: this.alias, body: body as never }));
@@ -150,7 +153,7 @@ export class OpenSearchSearchIndex implements SearchIndex, VersionedSearch {
       total: typeof total === 'number' ? total : (total?.value ?? 0),
       results,
       facets: this.toFacets(aggregations),
-      nextCursor: morePossible && last?.sort ? encodeCursor(last.sort, criteria) : null,
+      nextCursor: morePossible && last?.sort ? encodeCursor(last.sort, criteria, requireCursorKey(this.cursorKey)) : null,
       ...(criteria.clusters !== undefined ? { clusters: toClusters(map) } : {}),
       ...(criteria.bounds ? { bounds: toBounds(map) } : {}),
     };

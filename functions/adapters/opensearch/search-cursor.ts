@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { SearchCriteria } from '../../domain/search-criteria';
-import { cursorSigningKey } from '../../config/cursor-config';
 import { invalidCursor, isPlainObject, openCursor, sealCursor } from '../cursor/signed-cursor';
 
 /**
@@ -21,11 +20,11 @@ export function queryFingerprint(criteria: SearchCriteria): string {
   return createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
 }
 
-export function encodeCursor(after: unknown[], criteria: SearchCriteria, key: string = cursorSigningKey()): string {
+export function encodeCursor(after: unknown[], criteria: SearchCriteria, key: string): string {
   return sealCursor({ after, query: queryFingerprint(criteria) }, key);
 }
 
-export function decodeCursor(cursor: string, criteria: SearchCriteria, key: string = cursorSigningKey()): SortPosition {
+export function decodeCursor(cursor: string, criteria: SearchCriteria, key: string): SortPosition {
   const payload = openCursor(cursor, key);
   if (!isCursorPayload(payload, criteria)) throw invalidCursor();
   if (payload.query !== queryFingerprint(criteria)) throw invalidCursor('belongs to a different query; repeat the query with the same parameters');

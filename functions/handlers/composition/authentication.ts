@@ -1,8 +1,12 @@
 import { cognitoTokenVerifier } from '../../adapters/auth/cognito-token-verifier';
-import { tokenVerificationConfig } from '../../config/token-verification-config';
+import { loadTokenVerificationConfig } from '../../config/token-verification-config';
 import { bearerAuthentication } from '../../http/bearer-authentication';
 
-/** Composition root of the token check: one verifier (and one cached key set) per process. */
+/**
+ * Composition root of the token check: read at module load (a function behind a JWT route deployed
+ * without TOKEN_VERIFICATION fails its cold start), one verifier (and one cached key set) per process.
+ */
+const tokenVerificationConfig = loadTokenVerificationConfig(process.env);
 const cognito =
   tokenVerificationConfig.TOKEN_VERIFICATION === 'cognito'
     ? cognitoTokenVerifier({ userPoolId: tokenVerificationConfig.COGNITO_USER_POOL_ID, clientId: tokenVerificationConfig.COGNITO_CLIENT_ID })

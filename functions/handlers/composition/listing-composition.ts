@@ -1,21 +1,21 @@
-import { documentClient } from '../../adapters/dynamodb/client';
 import { DynamoDbClaimStore } from '../../adapters/dynamodb/dynamodb-claim-store';
 import { DynamoDbListingStore } from '../../adapters/dynamodb/dynamodb-listing-store';
 import { DynamoDbProgramStore } from '../../adapters/dynamodb/dynamodb-program-store';
-import { openSearchClient } from '../../adapters/opensearch/client';
 import { OpenSearchSearchIndex } from '../../adapters/opensearch/opensearch-search-index';
-import { dynamoDbConfig } from '../../config/dynamodb-config';
-import { listingsConfig } from '../../config/listings-config';
-import { openSearchConfig } from '../../config/opensearch-config';
+import { loadListingsConfig } from '../../config/listings-config';
 import { zipDirectory } from '../../gazetteer/zip-table';
 import { currentLogger } from '../../observability/telemetry';
 import type { ListingDependencies } from '../../use-cases/listings/listing-dependencies';
+import { cursorSigningKey } from './cursor-runtime';
+import { documentClient, dynamoDbConfig } from './dynamodb-runtime';
+import { openSearchClient, openSearchConfig } from './opensearch-runtime';
 
+const listingsConfig = loadListingsConfig(process.env);
 const searchIndex = new OpenSearchSearchIndex(openSearchClient, openSearchConfig.SEARCH_INDEX_ALIAS);
 
 /** Composition root of the listing handlers: built once per process, at module load. */
 export const listingDependencies: ListingDependencies = {
-  listings: new DynamoDbListingStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
+  listings: new DynamoDbListingStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE, cursorSigningKey),
   programs: new DynamoDbProgramStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
   claims: new DynamoDbClaimStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE),
   zips: zipDirectory,

@@ -1,8 +1,7 @@
-import { documentClient } from '../../adapters/dynamodb/client';
 import { DynamoDbReportStore } from '../../adapters/dynamodb/dynamodb-report-store';
-import { dynamoDbConfig } from '../../config/dynamodb-config';
 import type { ReportResolver } from '../../use-cases/review/decide-review-item';
 import { resolveReport } from '../../use-cases/reports/resolve-report';
+import { documentClient, dynamoDbConfig } from './dynamodb-runtime';
 import { listingDependencies } from './listing-composition';
 
 const reports = new DynamoDbReportStore(documentClient, dynamoDbConfig.PROGRAMS_TABLE);
