@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from './env';
+import { environmentShape } from './environment-variables';
 
 export type GeocodingConfig =
   | { readonly geocoder: 'none' }
@@ -16,7 +17,7 @@ export type GeocodingConfig =
 export const GEOCODERS = ['none', 'amazon-location'] as const;
 
 const geocodingEnvSchema = z
-  .object({
+  .object(environmentShape({
     /**
      * How the importer places rows without coordinates besides the zip centroid. `none` (as
      * locally: nothing is billed and nothing leaves the machine) uses the zip centroid;
@@ -32,7 +33,7 @@ const geocodingEnvSchema = z
     /** Required with `amazon-location`: attempts per address while throttled (1 to 10). */
     GEOCODER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).optional(),
     GEOCODER_ENDPOINT: z.url().optional(),
-  })
+  }))
   .superRefine((env, context) => {
     if (env.GEOCODER !== 'amazon-location') return;
     for (const name of ['GEOCODER_REGION', 'GEOCODER_MAX_ATTEMPTS'] as const) {

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
 import { parseEnv } from './env';
+import { environmentShape } from './environment-variables';
 
 // zod/mini: the search function reads it, and its bundle has no room for full zod.
-const openSearchEnvSchema = z.object({
+const openSearchEnvSchema = z.object(environmentShape({
   /** No default: a function deployed without it must fail its cold start, not search 127.0.0.1. */
   OPENSEARCH_URL: z.url(),
   /** `sigv4` in AWS (the domain only trusts the functions' roles); `none` for a local node. */
@@ -19,7 +20,7 @@ const openSearchEnvSchema = z.object({
    */
   OPENSEARCH_REQUEST_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(300_000)), 30_000),
   OPENSEARCH_MAX_RETRIES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(5)), 3),
-});
+}));
 
 export type OpenSearchConfig = z.output<typeof openSearchEnvSchema>;
 

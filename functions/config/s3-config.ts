@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
 import { parseEnv } from './env';
+import { environmentShape } from './environment-variables';
 
-const s3EnvSchema = z.object({
+const s3EnvSchema = z.object(environmentShape({
   AWS_REGION: z.string().check(z.minLength(1)),
   /** Set only where S3 is emulated (tests); unset in AWS. */
   S3_ENDPOINT: z.optional(z.url()),
-});
+}));
 
 export type S3Config = z.output<typeof s3EnvSchema>;
 

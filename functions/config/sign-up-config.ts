@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeDomain } from '../domain/sign-up-policy';
 import type { SignUpPolicy } from '../use-cases/accounts/screen-sign-up';
 import { parseEnv } from './env';
+import { environmentShape } from './environment-variables';
 
 /** A comma-separated list of domain names (empty: none), each normalised; one that is not a domain fails the cold start. */
 const domainList = z
@@ -26,14 +27,14 @@ const windowSeconds = z.coerce.number().int().min(60).max(86_400);
  * (infra/config/accounts.ts). The limits have no defaults: a trigger deployed without them fails its
  * cold start (and so every sign-up, loudly) rather than guard with numbers nobody chose.
  */
-export const signUpConfigSchema = z.object({
+export const signUpConfigSchema = z.object(environmentShape({
   SIGN_UP_ALLOWED_DOMAINS: domainList,
   SIGN_UP_DENIED_DOMAINS: domainList,
   SIGN_UP_DOMAIN_LIMIT: count,
   SIGN_UP_DOMAIN_WINDOW_SECONDS: windowSeconds,
   SIGN_UP_POOL_LIMIT: count,
   SIGN_UP_POOL_WINDOW_SECONDS: windowSeconds,
-});
+}));
 
 export function signUpPolicyOf(config: z.infer<typeof signUpConfigSchema>): SignUpPolicy {
   return {

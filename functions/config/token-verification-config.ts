@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from './env';
+import { environmentShape } from './environment-variables';
 
 /**
  * Who checks the bearer token of a provider or reviewer route:
@@ -12,12 +13,12 @@ import { parseEnv } from './env';
  *   must leave as the contract's 401 body, which no HTTP API authorizer can give).
  */
 const tokenVerificationSchema = z.discriminatedUnion('TOKEN_VERIFICATION', [
-  z.object({ TOKEN_VERIFICATION: z.literal('authorizer') }),
-  z.object({
+  z.object(environmentShape({ TOKEN_VERIFICATION: z.literal('authorizer') })),
+  z.object(environmentShape({
     TOKEN_VERIFICATION: z.literal('cognito'),
     COGNITO_USER_POOL_ID: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$/, { message: 'must be a user pool id (<region>_<id>)' }),
     COGNITO_CLIENT_ID: z.string().regex(/^[A-Za-z0-9]{1,128}$/, { message: 'must be an app client id' }),
-  }),
+  })),
 ]);
 
 export type TokenVerificationConfig = z.infer<typeof tokenVerificationSchema>;

@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type { CfnUserPool } from 'aws-cdk-lib/aws-cognito';
 import { deployTimeParameterName } from './parameters';
 import type { StageConfig, StageName } from './stages';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 /**
  * The provider and reviewer accounts of one stage (the Cognito user pool, its triggers and the
@@ -158,7 +159,7 @@ export function cognitoEmailConfiguration(config: Pick<StageConfig, 'stage'> & {
 }
 
 /** The pre sign-up trigger's settings (functions/config/sign-up-config.ts parses them). */
-export function signUpEnvironment(signUp: SignUpGuardConfig): Record<string, string> {
+export function signUpEnvironment(signUp: SignUpGuardConfig): FunctionEnvironment {
   return {
     SIGN_UP_ALLOWED_DOMAINS: signUp.allowedEmailDomains.join(','),
     SIGN_UP_DENIED_DOMAINS: signUp.deniedEmailDomains.join(','),

@@ -1,4 +1,5 @@
 import { Aws } from 'aws-cdk-lib';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 /**
  * How a stage's importer places rows that come without coordinates, besides the zip centroid
@@ -32,7 +33,7 @@ export function geoPlacesProviderArn(region: string): string {
 }
 
 /** The importer's geocoding settings; `GEOCODER=none` is stated outright rather than left to a default. */
-export function geocodingEnvironment(geocoding: GeocodingStageConfig): Record<string, string> {
+export function geocodingEnvironment(geocoding: GeocodingStageConfig): FunctionEnvironment {
   if (geocoding.geocoder === 'none') return { GEOCODER: 'none' };
   return {
     GEOCODER: 'amazon-location',

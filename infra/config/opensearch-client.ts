@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 /**
  * How long a function's OpenSearch client waits, derived from the function's own timeout so a
@@ -39,7 +40,7 @@ export function openSearchClientSettings(functionTimeout: Duration): OpenSearchC
 }
 
 /** The environment variables `functions/config/opensearch-config.ts` reads. */
-export function openSearchClientEnvironment(functionTimeout: Duration): Record<string, string> {
+export function openSearchClientEnvironment(functionTimeout: Duration): FunctionEnvironment {
   const settings = openSearchClientSettings(functionTimeout);
   return { OPENSEARCH_REQUEST_TIMEOUT_MS: String(settings.requestTimeoutMs), OPENSEARCH_MAX_RETRIES: String(settings.maxRetries) };
 }

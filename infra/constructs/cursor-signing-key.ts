@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { directoryFunctions, type DirectoryFunctionName } from '../config/functions';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeNag } from '../nag/acknowledge';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 /**
  * The functions that make or read paging cursors, and no others: the public search, the expiry
@@ -41,7 +42,7 @@ export class CursorSigningKey extends Construct {
   }
 
   /** The setting functions/config/cursor-config.ts reads: a reference, resolved at deployment. */
-  environment(): Record<string, string> {
+  environment(): FunctionEnvironment {
     return { CURSOR_SIGNING_KEY: this.secret.secretValue.unsafeUnwrap() };
   }
 }

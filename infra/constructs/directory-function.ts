@@ -20,6 +20,7 @@ import { openSearchCapabilityDefinitions, type OpenSearchCapability } from '../c
 import type { StageConfig } from '../config/stages';
 import { functionDefinitionOf, type StageFunctionName } from '../config/user-pool-triggers';
 import { acknowledgeNag, acknowledgeWildcardResource } from '../nag/acknowledge';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 /** Repository root; handler entries are resolved from here so synthesis works from any cwd. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -62,7 +63,8 @@ export interface DirectoryFunctionProps {
   readonly config: StageConfig;
   /** A function of the API stack (config/functions.ts) or one of the user pool's triggers (config/user-pool-triggers.ts). */
   readonly name: StageFunctionName;
-  readonly environment: Readonly<Record<string, string>>;
+  /** Only variables some function reads (functions/config/environment-variables.ts). */
+  readonly environment: FunctionEnvironment;
 }
 
 /**

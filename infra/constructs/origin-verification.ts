@@ -7,6 +7,7 @@ import { originSecretName } from '../config/edge';
 import type { StageConfig } from '../config/stages';
 import { acknowledgeNag } from '../nag/acknowledge';
 import type { DirectoryFunction } from './directory-function';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 export interface OriginVerificationProps {
   readonly config: StageConfig;
@@ -45,7 +46,7 @@ export class OriginVerification extends Construct {
   }
 
   /** The settings the authorizer function reads (functions/handlers/verify-origin.ts). */
-  environment(): Record<string, string> {
+  environment(): FunctionEnvironment {
     return { ORIGIN_SECRET_ARN: this.secret.secretArn };
   }
 

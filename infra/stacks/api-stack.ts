@@ -43,6 +43,7 @@ import { CursorSigningKey, makesCursors } from '../constructs/cursor-signing-key
 import { ReviewerMembershipWatch } from '../constructs/reviewer-membership-watch';
 import { SearchDomain } from '../constructs/search-domain';
 import { acknowledgeNag } from '../nag/acknowledge';
+import type { FunctionEnvironment } from '../../functions/config/environment-variables';
 
 export interface ApiStackProps extends StackProps {
   readonly config: StageConfig;
@@ -96,7 +97,7 @@ export class ApiStack extends Stack {
     const cursorSigningKey = new CursorSigningKey(this, 'CursorSigningKey', { config });
 
     // Each function is told only about the resources its handler reads settings for.
-    const environments = {
+    const environments: Record<string, FunctionEnvironment> = {
       search: {
         PROGRAMS_TABLE: table.tableName,
         OPENSEARCH_URL: `https://${searchDomainEndpoint}`,
@@ -121,12 +122,12 @@ export class ApiStack extends Stack {
     };
     // Provider and reviewer functions check the bearer token themselves (functions/adapters/auth/),
     // so a refusal leaves as the contract's 401 rather than API Gateway's own body.
-    const tokenVerification = {
+    const tokenVerification: FunctionEnvironment = {
       TOKEN_VERIFICATION: 'cognito',
       COGNITO_USER_POOL_ID: userPool.userPoolId,
       COGNITO_CLIENT_ID: userPoolClient.userPoolClientId,
     };
-    const routeEnvironment = (name: DirectoryFunctionName, definition: DirectoryFunctionDefinition): Record<string, string> => ({
+    const routeEnvironment = (name: DirectoryFunctionName, definition: DirectoryFunctionDefinition): FunctionEnvironment => ({
       ...(definition.route?.authorization === 'jwt' ? tokenVerification : {}),
       // Behind CloudFront, API Gateway's sourceIp is an edge server; the report rate limit keys on
       // the viewer address the edge hands on (functions/http/client-address.ts).
