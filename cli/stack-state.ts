@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { STAGE_SEARCH_INDEX_ALIAS } from '../functions/config/search-index-alias';
 
 /** What a running `npm start` publishes in DATA_DIR/stack.json for other commands. */
 export interface StackState {
@@ -103,8 +104,7 @@ export function deployedStageEnvironment(env: NodeJS.ProcessEnv): Record<string,
     OPENSEARCH_URL: env.OPENSEARCH_URL!,
     OPENSEARCH_AUTH: 'sigv4',
     PROGRAMS_TABLE: env.PROGRAMS_TABLE!,
-    // The alias every stage's functions use (infra/config/search-access.ts, which this layer may not import).
-    SEARCH_INDEX_ALIAS: env.SEARCH_INDEX_ALIAS || 'programs',
+    SEARCH_INDEX_ALIAS: env.SEARCH_INDEX_ALIAS || STAGE_SEARCH_INDEX_ALIAS,
     AWS_REGION: env.AWS_REGION!,
   };
 }

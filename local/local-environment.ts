@@ -1,3 +1,5 @@
+import { STAGE_SEARCH_INDEX_ALIAS } from '../functions/config/search-index-alias';
+
 /**
  * The settings the local stack gives the handlers it runs in process and the commands it starts,
  * in place of what CDK sets in AWS: the one place local defaults live. The functions' own
@@ -21,4 +23,4 @@ export const LOCAL_DEFAULTS = {
 } as const;
 
 export const LOCAL_TABLE = 'iop-programs';
-export const LOCAL_SEARCH_INDEX_ALIAS = 'programs';
+export const LOCAL_SEARCH_INDEX_ALIAS = STAGE_SEARCH_INDEX_ALIAS;

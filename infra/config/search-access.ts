@@ -1,3 +1,5 @@
+import { STAGE_SEARCH_INDEX_ALIAS } from '../../functions/config/search-index-alias';
+
 /**
  * What each function may do on the search domain, in one table that three places read:
  *
@@ -14,7 +16,7 @@
  */
 
 /** The alias the functions search and write through (`SEARCH_INDEX_ALIAS`). */
-export const searchIndexAlias = 'programs';
+export const searchIndexAlias = STAGE_SEARCH_INDEX_ALIAS;
 
 /** The concrete, versioned indices behind the alias (index-admin.ts `newIndexName`). */
 const versionedIndices = `${searchIndexAlias}-*`;
