@@ -10,7 +10,7 @@ import { useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
 import { reconcileSearchIndex } from '../functions/use-cases/reconcile-search-index';
 import { reconcileDependencies } from './reconcile-dependencies';
-import { runCommand, UsageError } from '../cli/command-line';
+import { runCommand, UsageError, wholeNumberOption } from '../cli/command-line';
 
 const USAGE = 'usage: npm run reconcile -- [--segments N] [--settle SECONDS] [--json]';
 
@@ -27,10 +27,8 @@ function parseCommandLine(argv: string[]) {
   });
   if (values.help) throw new UsageError('');
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  const segments = Number(values.segments);
-  if (!Number.isInteger(segments) || segments < 1 || segments > 64) throw new UsageError('--segments must be a whole number from 1 to 64');
-  const settle = Number(values.settle);
-  if (!Number.isInteger(settle) || settle < 0 || settle > 86_400) throw new UsageError('--settle must be a whole number of seconds from 0 to 86400');
+  const segments = wholeNumberOption('segments', values.segments, 1, 64);
+  const settle = wholeNumberOption('settle', values.settle, 0, 86_400, 'seconds');
   return { segments, settleMs: settle * 1000, json: values.json };
 }
 

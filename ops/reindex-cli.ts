@@ -9,7 +9,7 @@ import { useStackEnvironment } from '../cli/stack-clients';
 import { resolveStackEnvironment } from '../cli/stack-state';
 import { reindexPrograms } from '../functions/use-cases/reindex-programs';
 import { reindexDependencies } from './reindex-dependencies';
-import { runCommand, UsageError } from '../cli/command-line';
+import { runCommand, UsageError, wholeNumberOption } from '../cli/command-line';
 
 const USAGE = 'usage: npm run reindex -- [--keep-old] [--segments N] [--json]';
 
@@ -27,8 +27,7 @@ function parseCommandLine(argv: string[]) {
   });
   if (values.help) throw new UsageError('');
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  const segments = Number(values.segments);
-  if (!Number.isInteger(segments) || segments < 1 || segments > 64) throw new UsageError('--segments must be a whole number from 1 to 64');
+  const segments = wholeNumberOption('segments', values.segments, 1, 64);
   return { keepOld: values['keep-old'], segments, json: values.json };
 }
 
