@@ -1,9 +1,9 @@
 import { UnauthorizedError } from '../domain/errors';
 
 /**
- * Why a bearer token was refused. The same kinds and wording as the local adapter's JWT check
- * (local/auth/verify-bearer-token.ts), so a refusal reads the same locally and in AWS;
- * tests/unit/bearer-authentication.test.ts holds the two to that.
+ * Why a bearer token was refused. The local adapter's JWT check (local/auth/verify-bearer-token.ts)
+ * refuses through these same kinds and words, so a refusal reads the same locally and in AWS;
+ * tests/unit/bearer-authentication.test.ts compares the two checks' answers.
  */
 export type BearerTokenFailure = 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'wrong_issuer' | 'wrong_audience';
 

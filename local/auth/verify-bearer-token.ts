@@ -1,24 +1,10 @@
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { bearerTokenOf, refused, type BearerTokenFailure, type BearerTokenVerifier } from '../../functions/http/bearer-token';
 import { localIdentityProvider } from './settings';
 
-export type BearerTokenFailure = 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'not_yet_valid' | 'wrong_issuer' | 'wrong_audience';
-
-export type BearerTokenVerification =
-  | { ok: true; claims: JWTPayload }
-  | { ok: false; failure: BearerTokenFailure; message: string };
-
-/** Checks an Authorization header value; never throws for a bad token, only reports why it is bad. */
-export type BearerTokenVerifier = (authorizationHeader: string | undefined) => Promise<BearerTokenVerification>;
-
-const MESSAGES: Readonly<Record<BearerTokenFailure, string>> = {
-  missing: 'A bearer token is required',
-  malformed: 'The bearer token is not a well-formed JWT',
-  bad_signature: 'The bearer token is not signed by the identity provider',
-  expired: 'The bearer token has expired',
-  not_yet_valid: 'The bearer token is not valid yet',
-  wrong_issuer: 'The bearer token was issued by another identity provider',
-  wrong_audience: 'The bearer token was issued for another client',
-};
+// The kinds, wording and result of a refusal are the functions' own (functions/http/bearer-token.ts),
+// so a refusal reads the same locally and in AWS.
+export type { BearerTokenVerifier } from '../../functions/http/bearer-token';
 
 /**
  * The checks an API Gateway HTTP API JWT authorizer makes, against the local identity provider's
@@ -29,8 +15,8 @@ const MESSAGES: Readonly<Record<BearerTokenFailure, string>> = {
 export function bearerTokenVerifier(jwks: JSONWebKeySet): BearerTokenVerifier {
   const keys = createLocalJWKSet(jwks);
   return async (authorizationHeader) => {
-    const token = tokenFromHeader(authorizationHeader);
-    if (token === undefined) return failed('missing');
+    const token = bearerTokenOf(authorizationHeader);
+    if (token === undefined) return refused('missing');
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: localIdentityProvider.issuer,
@@ -38,23 +24,12 @@ export function bearerTokenVerifier(jwks: JSONWebKeySet): BearerTokenVerifier {
         algorithms: [localIdentityProvider.algorithm],
         requiredClaims: ['exp'],
       });
-      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000) return failed('not_yet_valid');
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000) return refused('not_yet_valid');
       return { ok: true, claims: payload };
     } catch (error) {
-      return failed(failureOf(error));
+      return refused(failureOf(error));
     }
   };
-}
-
-/**
- * API Gateway takes the identity source (the Authorization header) either as the bare token or
- * prefixed with `Bearer `.
- */
-function tokenFromHeader(header: string | undefined): string | undefined {
-  const value = header?.trim();
-  if (!value) return undefined;
-  const token = value.replace(/^bearer\s+/i, '').trim();
-  return token || undefined;
 }
 
 function failureOf(error: unknown): BearerTokenFailure {
@@ -71,8 +46,4 @@ function failureOf(error: unknown): BearerTokenFailure {
     return 'bad_signature';
   }
   return 'malformed';
-}
-
-function failed(failure: BearerTokenFailure): BearerTokenVerification {
-  return { ok: false, failure, message: MESSAGES[failure] };
 }
