@@ -31,8 +31,7 @@ export interface UploadOutcome {
 /** An import that cannot succeed however often it is retried (the key names no known format). */
 class UnimportableObjectError extends Error {}
 
-async function importObject(object: UploadedObject, deps: ImportUploadsDependencies, started: number): Promise<CompletedImportReport> {
-  const format = importFormatForKey(object.key);
+async function importObject(object: UploadedObject, format: ProgramFormat | undefined, deps: ImportUploadsDependencies, started: number): Promise<CompletedImportReport> {
   if (!format) throw new UnimportableObjectError(`cannot tell the format of ${object.key}: ${KEY_FORMAT_HELP}`);
   const staged = await deps.uploads.stage(object);
   try {
@@ -58,12 +57,12 @@ export async function importUploadedObjects(objects: readonly UploadedObject[], 
   const outcomes: UploadOutcome[] = [];
   for (const object of objects) {
     const started = performance.now();
+    const format = importFormatForKey(object.key);
     const failures: unknown[] = [];
     let report: ImportReport;
     try {
-      report = await importObject(object, deps, started);
+      report = await importObject(object, format, deps, started);
     } catch (error) {
-      const format = importFormatForKey(object.key);
       report = { status: 'failed', object, ...(format ? { format } : {}), error: error instanceof Error ? error.message : String(error), seconds: secondsSince(started) };
       if (!(error instanceof UnimportableObjectError)) failures.push(error);
     }

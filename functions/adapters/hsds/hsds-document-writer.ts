@@ -55,18 +55,11 @@ export async function createHsdsDocumentWriter(output: Writable, options: HsdsDo
   };
   // Only organization ids are remembered (36 bytes each): far fewer than programs.
   const organizationsWritten = new Set<string>();
-  let opened = false;
-  // The taxonomy comes first in the document; written on the first call, so creating a writer does no I/O beyond its directory.
-  const open = async () => {
-    if (opened) return;
-    opened = true;
-    for (const taxonomy of hsdsTaxonomies()) await add('taxonomies', taxonomy);
-    for (const term of hsdsTaxonomyTerms()) await add('taxonomy_terms', term);
-  };
+  for (const taxonomy of hsdsTaxonomies()) await add('taxonomies', taxonomy);
+  for (const term of hsdsTaxonomyTerms()) await add('taxonomy_terms', term);
 
   return {
     async add(program: Program): Promise<boolean> {
-      await open();
       if (!isExportable(program)) return false;
       const entities = programToHsds(program);
       if (!organizationsWritten.has(entities.organization.id)) {
@@ -81,7 +74,6 @@ export async function createHsdsDocumentWriter(output: Writable, options: HsdsDo
     },
 
     async finish(): Promise<Record<HsdsSection, number>> {
-      await open();
       for (const spill of Object.values(spills)) await spill.close();
       await write(output, `{"hsds_version":${JSON.stringify(HSDS_VERSION)},"generator":"iop-directory"`);
       const counts = {} as Record<HsdsSection, number>;
