@@ -2,17 +2,17 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rateLimitKey } from '../../functions/adapters/dynamodb/dynamodb-rate-limiter';
 import { signUpRateKeys } from '../../functions/domain/sign-up-policy';
 import { cognitoEmailConfiguration, stagesRequiringSes, threatProtectionActions } from '../../infra/config/accounts';
 import { deployTimeParameter } from '../../infra/config/parameters';
-import { stageConfig, type StageConfig, type StageName } from '../../infra/config/stages';
+import { stageConfig, type StageConfig } from '../../infra/config/stages';
 import { userPoolTriggerNames } from '../../infra/config/user-pool-triggers';
 import { ProviderUserPool } from '../../infra/constructs/provider-user-pool';
 import { reviewerMembershipEvents } from '../../infra/constructs/reviewer-membership-watch';
 import { signUpCounterKeys } from '../../infra/constructs/user-pool-guards';
-import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+import { asArray, onlyResource, renderCfn, resourcesOfType, type CfnResource, synthesizeStagesBeforeAll, type SynthesizedStage } from './support/synth-stage';
 
 /**
  * The provider and reviewer accounts (issue 13, items 3 and 4): the pool's two triggers and what
@@ -21,13 +21,7 @@ import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type Cfn
  * per the stage's plan, and the pool's email sender. Synthesis runs cdk-nag, so these also prove
  * the additions are nag-clean. The alarms on the triggers are in monitoring.test.ts.
  */
-const stageNames: StageName[] = ['dev', 'prod'];
-const stages: Partial<Record<StageName, SynthesizedStage>> = {};
-const each = () => stageNames.map((name) => stages[name]!);
-
-beforeAll(() => {
-  for (const name of stageNames) stages[name] = synthStage(name);
-});
+const { stageNames, stages, each } = synthesizeStagesBeforeAll();
 
 interface Statement {
   Effect: string;

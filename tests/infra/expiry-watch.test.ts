@@ -1,8 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directoryFunctions } from '../../infra/config/functions';
 import { expiryWatch } from '../../infra/config/expiry-watch';
-import type { StageName } from '../../infra/config/stages';
-import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+import { asArray, onlyResource, renderCfn, resourcesOfType, type CfnResource, synthesizeStagesBeforeAll, type SynthesizedStage } from './support/synth-stage';
 
 /**
  * The expiry watch in AWS: a daily rule runs `expiry-summary`, which may publish to its own
@@ -10,13 +9,7 @@ import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type Cfn
  * reviewers' route `GET /v1/review/expiring` reads the search domain behind the JWT authorizer.
  * Synthesis runs cdk-nag, so these tests also prove the additions are nag-clean.
  */
-const stageNames: StageName[] = ['dev', 'prod'];
-const stages: Partial<Record<StageName, SynthesizedStage>> = {};
-const each = () => stageNames.map((name) => stages[name]!);
-
-beforeAll(() => {
-  for (const name of stageNames) stages[name] = synthStage(name);
-});
+const { each } = synthesizeStagesBeforeAll();
 
 interface Statement {
   Effect: string;

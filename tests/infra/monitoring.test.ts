@@ -1,22 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directoryFunctionNames, type DirectoryFunctionName } from '../../infra/config/functions';
 import { firstErrorFunctions, POWERTOOLS_RELEASE } from '../../infra/config/observability';
-import { stages as stageConfigs, type StageName } from '../../infra/config/stages';
+import { stages as stageConfigs } from '../../infra/config/stages';
 import { userPoolTriggerNames } from '../../infra/config/user-pool-triggers';
 import { repoRoot } from '../../infra/constructs/directory-function';
-import { resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+import { resourcesOfType, type CfnResource, synthesizeStagesBeforeAll, type SynthesizedStage } from './support/synth-stage';
 
-const stageNames: StageName[] = ['dev', 'prod'];
-const stages: Partial<Record<StageName, SynthesizedStage>> = {};
-const each = () => stageNames.map((name) => stages[name]!);
-
-// Synthesis runs cdk-nag as a validation plugin: an unacknowledged finding throws here, so every
-// test below also proves the monitoring resources are nag-clean.
-beforeAll(() => {
-  for (const name of stageNames) stages[name] = synthStage(name);
-});
+const { stages, each } = synthesizeStagesBeforeAll();
 
 interface AlarmProperties {
   AlarmName?: string;

@@ -1,8 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directoryFunctions } from '../../infra/config/functions';
 import { reconciliation } from '../../infra/config/reconciliation';
-import type { StageName } from '../../infra/config/stages';
-import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+import { asArray, onlyResource, renderCfn, resourcesOfType, type CfnResource, synthesizeStagesBeforeAll, type SynthesizedStage } from './support/synth-stage';
 
 /**
  * The reconciliation in AWS: an hourly rule runs `reconcile-search-index`, which may scan and
@@ -10,13 +9,7 @@ import { asArray, onlyResource, renderCfn, resourcesOfType, synthStage, type Cfn
  * else; `DriftRepaired` and a failed or incomplete run each have an alarm on the stage's alarm
  * topic. Synthesis runs cdk-nag, so these tests also prove the additions are nag-clean.
  */
-const stageNames: StageName[] = ['dev', 'prod'];
-const stages: Partial<Record<StageName, SynthesizedStage>> = {};
-const each = () => stageNames.map((name) => stages[name]!);
-
-beforeAll(() => {
-  for (const name of stageNames) stages[name] = synthStage(name);
-});
+const { each } = synthesizeStagesBeforeAll();
 
 interface Statement {
   Effect: string;

@@ -2,12 +2,12 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directoryFunctionNames, directoryFunctions, dynamoDbPermissions, type DirectoryFunctionName } from '../../infra/config/functions';
 import { openSearchCapabilityDefinitions } from '../../infra/config/search-access';
 import { expectedOpenSearchGrants, iamPatternMatches, writeRequests } from './support/opensearch-grants';
 import type { StageName } from '../../infra/config/stages';
-import { asArray, renderCfn, resourcesOfType, synthStage, type CfnResource, type SynthesizedStage } from './support/synth-stage';
+import { asArray, renderCfn, resourcesOfType, type CfnResource, synthesizeStagesBeforeAll, type SynthesizedStage } from './support/synth-stage';
 
 interface Statement {
   Effect: string;
@@ -15,13 +15,7 @@ interface Statement {
   Resource: unknown;
 }
 
-const stages: Partial<Record<StageName, SynthesizedStage>> = {};
-const stageNames: StageName[] = ['dev', 'prod'];
-const each = () => stageNames.map((name) => stages[name]!);
-
-beforeAll(() => {
-  for (const name of stageNames) stages[name] = synthStage(name);
-});
+const { stages, each } = synthesizeStagesBeforeAll();
 
 /** Every identity-policy statement of both stacks, labelled with the policy it came from. */
 function identityStatements(stage: SynthesizedStage): Array<{ policy: string; statement: Statement }> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { beforeAll } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { stageConfig, type StageConfig, type StageName } from '../../../infra/config/stages';
@@ -72,4 +73,24 @@ export function renderCfn(value: unknown): string {
     if ('Fn::GetAtt' in object) return `\${${(object['Fn::GetAtt'] as string[]).join('.')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** The stages a CDK test checks, both of them, so a rule that holds in dev but not prod is caught. */
+export const STAGE_NAMES: readonly StageName[] = ['dev', 'prod'];
+
+/**
+ * Synthesises every stage once, in the calling test file's `beforeAll` (synthesis is expensive and
+ * runs cdk-nag, so an unacknowledged finding fails the file there), and shares the results with its
+ * tests: `stages.dev` / `stages.prod` for one stage, `each()` for all of them.
+ */
+export function synthesizeStagesBeforeAll(): {
+  stageNames: readonly StageName[];
+  stages: Partial<Record<StageName, SynthesizedStage>>;
+  each: () => SynthesizedStage[];
+} {
+  const stages: Partial<Record<StageName, SynthesizedStage>> = {};
+  beforeAll(() => {
+    for (const name of STAGE_NAMES) stages[name] = synthStage(name);
+  });
+  return { stageNames: STAGE_NAMES, stages, each: () => STAGE_NAMES.map((name) => stages[name]!) };
 }
